@@ -3,8 +3,16 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/solution/src", "<rootDir>/cli", "<rootDir>/grader", "<rootDir>/labs", "<rootDir>/handout", "<rootDir>/templates"],
+  roots: [
+    "<rootDir>/solution/src",
+    "<rootDir>/cli",
+    "<rootDir>/grader",
+    "<rootDir>/labs",
+    "<rootDir>/handout",
+    "<rootDir>/templates",
+  ],
   testMatch: ["**/*.test.ts"],
+  reporters: ["default", "<rootDir>/.ci/jest-summary.js"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json", diagnostics: false }],
   },

@@ -106,7 +106,8 @@ export class StepBudgetExceeded extends Error {
 /** Thrown when the handler keeps saying "resume" but the access keeps faulting. */
 export class TrapLoopError extends Error {
   constructor(trap: Trap, times: number, pte: number | null) {
-    const what = trap.scause === SCAUSE_STORE_PAGE_FAULT ? "store" : trap.scause === SCAUSE_LOAD_PAGE_FAULT ? "load" : "access";
+    const what =
+      trap.scause === SCAUSE_STORE_PAGE_FAULT ? "store" : trap.scause === SCAUSE_LOAD_PAGE_FAULT ? "load" : "access";
     super(
       `usertrap: a ${what} at 0x${hex8(trap.stval)} faulted ${times} times in a row although the trap ` +
         `handler said it was fixed each time; the PTE is now ${pte === null ? "missing" : "0x" + hex8(pte)}. ` +

@@ -126,10 +126,7 @@ export class PhysicalMemory {
     }
     const dstSlot = this.#backing(dst);
     const from = this.#offset(srcSlot, 0);
-    this.#slabs[dstSlot >> 6]!.set(
-      this.#slabs[srcSlot >> 6]!.subarray(from, from + PGSIZE),
-      this.#offset(dstSlot, 0),
-    );
+    this.#slabs[dstSlot >> 6]!.set(this.#slabs[srcSlot >> 6]!.subarray(from, from + PGSIZE), this.#offset(dstSlot, 0));
   }
 
   /** Fills the frame at `pa` with zeros; counted. */

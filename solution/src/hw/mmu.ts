@@ -2,7 +2,14 @@
 // `translate`), stores the A/D bits the walk set, and fills the TLB.
 // A hit is served from the cached PTE alone, whatever memory now says.
 
-import { Access, PTE_D, Priv, SCAUSE_INSTRUCTION_PAGE_FAULT, SCAUSE_LOAD_PAGE_FAULT, SCAUSE_STORE_PAGE_FAULT } from "./riscv";
+import {
+  Access,
+  PTE_D,
+  Priv,
+  SCAUSE_INSTRUCTION_PAGE_FAULT,
+  SCAUSE_LOAD_PAGE_FAULT,
+  SCAUSE_STORE_PAGE_FAULT,
+} from "./riscv";
 import { Tlb } from "./tlb";
 import { PageTableMemory, TranslationFault, permits, translate } from "./translate";
 import { PhysicalMemory } from "./memory";

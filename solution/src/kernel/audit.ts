@@ -30,9 +30,12 @@ export function audit(): string[] {
     if (p.pagetable === null) continue;
     for (const t of tablePages(p.pagetable)) tables.set(t, [...(tables.get(t) ?? []), p.pid]);
     for (const m of mappings(p.pagetable)) {
-      if (m.level !== 0) problems.push(`pid ${p.pid} maps a megapage at va 0x${hex8(m.va)}; the kernel never makes one`);
+      if (m.level !== 0)
+        problems.push(`pid ${p.pid} maps a megapage at va 0x${hex8(m.va)}; the kernel never makes one`);
       if (m.pte & PTE_W && m.pte & PTE_COW) {
-        problems.push(`pid ${p.pid}'s PTE for va 0x${hex8(m.va)} is writable and still marked COW: clear PTE_COW when you make a page writable`);
+        problems.push(
+          `pid ${p.pid}'s PTE for va 0x${hex8(m.va)} is writable and still marked COW: clear PTE_COW when you make a page writable`,
+        );
       }
       const pa = PTE2PA(m.pte);
       users.set(pa, [...(users.get(pa) ?? []), { pid: p.pid, va: m.va, writable: (m.pte & PTE_W) !== 0 }]);

@@ -26,7 +26,18 @@ export {
   PA2PTE,
 } from "../hw/riscv";
 export { kalloc, kfree, krefinc, krefcnt } from "./kalloc";
-export { type Pagetable, walk, walkaddr, readPte, writePte, isLeaf, mappages, uvmunmap, freewalk, mappedPages } from "./vm";
+export {
+  type Pagetable,
+  walk,
+  walkaddr,
+  readPte,
+  writePte,
+  isLeaf,
+  mappages,
+  uvmunmap,
+  freewalk,
+  mappedPages,
+} from "./vm";
 export { memmove } from "./string";
 export { sfence_vma } from "./hart";
 export { panic, NotImplemented } from "./panic";
