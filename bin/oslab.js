@@ -1,54 +1,8 @@
 #!/usr/bin/env node
-// Starts the kit's command line from its compiled JavaScript (dist/),
-// compiling the TypeScript first when dist/ is missing or older than a
-// source file, so that every later start is quick.
+// The kit's command line (`npm run oslab -- <command>`), started from its
+// compiled JavaScript; bin/build.js compiles first when a source changed.
 "use strict";
-const fs = require("node:fs");
-const path = require("node:path");
-const { execFileSync } = require("node:child_process");
+const { ensureBuilt, built } = require("./build");
 
-const root = path.join(__dirname, "..");
-const entry = path.join(root, "dist", "cli", "oslab.js");
-const stamp = path.join(root, "dist", ".built");
-const SOURCES = ["solution/src", "cli", "grader", "handout", "labs", "bench"];
-
-function newestSource(dir) {
-  let newest = 0;
-  let entries;
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== "node_modules") newest = Math.max(newest, newestSource(p));
-    } else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")) {
-      newest = Math.max(newest, fs.statSync(p).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-function builtAt() {
-  try {
-    return fs.statSync(stamp).mtimeMs;
-  } catch {
-    return -1;
-  }
-}
-
-const newest = Math.max(...SOURCES.map((d) => newestSource(path.join(root, d))));
-if (builtAt() < newest || !fs.existsSync(entry)) {
-  process.stderr.write("oslab: compiling the kit's TypeScript (once after each change)...\n");
-  const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
-  try {
-    execFileSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], { stdio: "inherit" });
-  } catch {
-    process.stderr.write("oslab: the TypeScript did not compile; fix the errors above and run the command again.\n");
-    process.exit(2);
-  }
-  fs.writeFileSync(stamp, new Date().toISOString() + "\n");
-}
-require(entry);
+ensureBuilt();
+require(built("cli/oslab"));
