@@ -1,19 +1,19 @@
-// Every test of the kit: the reference machine and kernel (solution/),
-// the grader, the reports, the handout and the starter's generation.
+// Every test of the kit, as two Jest projects: the kit's own tests (the
+// reference machine and kernel, the grader, reports, handout, starter
+// generation) and the lab's public tests run against the reference solution.
+const ts = ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json", diagnostics: false }];
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
-  roots: [
-    "<rootDir>/solution/src",
-    "<rootDir>/cli",
-    "<rootDir>/grader",
-    "<rootDir>/labs",
-    "<rootDir>/handout",
-    "<rootDir>/templates",
-  ],
-  testMatch: ["**/*.test.ts"],
   reporters: ["default", "<rootDir>/.ci/jest-summary.js"],
-  transform: {
-    "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json", diagnostics: false }],
-  },
+  projects: [
+    {
+      displayName: "kit",
+      testEnvironment: "node",
+      roots: ["<rootDir>/solution/src", "<rootDir>/cli", "<rootDir>/grader", "<rootDir>/labs", "<rootDir>/handout"],
+      testMatch: ["**/*.test.ts"],
+      transform: { "^.+\\.ts$": ts },
+    },
+    "<rootDir>/solution",
+  ],
 };

@@ -6,11 +6,27 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { studentCommands } from "../solution/src/cli/oslab";
 import * as demo from "./demo";
+import * as starter from "./starter";
 
 void studentCommands(yargs(hideBin(process.argv)).scriptName("oslab"))
   .command(demo.command, demo.describe, {}, () => {
     process.exitCode = demo.demo();
   })
+  .command(
+    starter.command,
+    starter.describe,
+    (y) =>
+      y
+        .option("check", {
+          type: "boolean",
+          default: false,
+          describe: "exit 1 when starter/ differs from what it would write",
+        })
+        .option("lab", { type: "string", default: "cow", describe: "the lab (labs/<name>)" }),
+    (args) => {
+      process.exitCode = starter.starterCommand(args);
+    },
+  )
   .demandCommand(1, "Name a command (see --help)")
   .strict()
   .help()

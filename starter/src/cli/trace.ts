@@ -1,0 +1,136 @@
+// `oslab trace FILE`: runs a scenario and prints, step by step, what the
+// kernel did (faults and how they were resolved, forks, exits, fences) and
+// each process's page table afterwards, with the frames' reference counts.
+
+import type { Argv } from "yargs";
+import { hex8 } from "../hw/_format";
+import { PTE_A, PTE_COW, PTE_D, PTE_G, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../hw/riscv";
+import { TraceEvent } from "../kernel/index";
+import { ScenarioError, loadScenario } from "../scenario/parse";
+import { PteRun, StepView, Timeline, buildTimeline } from "../scenario/timeline";
+
+export interface TraceArgs {
+  file: string;
+  html?: string;
+}
+
+export const command = "trace <file>";
+export const describeTrace = "Run a scenario step by step, showing page tables, reference counts and faults";
+
+export function builder(y: Argv): Argv<TraceArgs> {
+  return y.positional("file", {
+    type: "string",
+    demandOption: true,
+    describe: "scenario JSON file",
+  }) as unknown as Argv<TraceArgs>;
+}
+
+/** Runs the command; returns the exit status (as `oslab run`). */
+export function traceCommand(args: TraceArgs, out: (s: string) => void = console.log): number {
+  let timeline: Timeline;
+  try {
+    timeline = buildTimeline(loadScenario(args.file));
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      out(e.where === "" ? e.message : `${args.file}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  out(formatTimeline(timeline));
+  return timeline.result.ok ? 0 : 1;
+}
+
+/** The whole trace as text. */
+export function formatTimeline(t: Timeline): string {
+  const lines: string[] = [];
+  for (const step of t.steps) lines.push(...formatStep(step), "");
+  const r = t.result;
+  lines.push(r.ok ? "every expectation held" : `FAILED: ${r.failures.length} failure(s)`);
+  for (const f of r.failures) lines.push(`  ${f}`);
+  for (const a of r.audit) lines.push(`  audit: ${a}`);
+  return lines.join("\n");
+}
+
+function formatStep(s: StepView): string[] {
+  const lines = [`== ${s.path}: ${s.text}`];
+  for (const e of summarise(s.events)) lines.push(`   ${e}`);
+  for (const p of s.processes) {
+    if (p.state !== "running") {
+      lines.push(`   ${p.name} (pid ${p.pid}) ${p.state}${p.killedBy ? " by " + p.killedBy : ""}`);
+      continue;
+    }
+    lines.push(`   ${p.name} (pid ${p.pid}, asid ${p.asid}, root page table in frame ${p.root}):`);
+    for (const run of p.runs) lines.push(`     ${formatRun(run)}`);
+  }
+  return lines;
+}
+
+/** One line per run: `0x00010000 +4 pages  r-x u  frames 1..4  ref 2`. */
+export function formatRun(r: PteRun): string {
+  const where = r.pages === 1 ? `0x${hex8(r.va)}         ` : `0x${hex8(r.va)} +${String(r.pages).padEnd(5)} pages`;
+  const frames = r.pages === 1 ? `frame ${r.frame}` : `frames ${r.frame}..${r.frame + r.pages - 1}`;
+  return `${where.padEnd(24)} ${flagText(r.flags)}  ${frames.padEnd(18)} ref ${r.ref}`;
+}
+
+/** PTE flags as letters: `rw- u ad cow`. */
+export function flagText(flags: number): string {
+  const bit = (b: number, c: string) => (flags & b ? c : "-");
+  const rwx = bit(PTE_R, "r") + bit(PTE_W, "w") + bit(PTE_X, "x");
+  const extra = [flags & PTE_U ? "u" : "", flags & PTE_G ? "g" : "", flags & PTE_A ? "a" : "", flags & PTE_D ? "d" : ""]
+    .join("")
+    .padEnd(3);
+  const v = flags & PTE_V ? "" : " INVALID";
+  return `${rwx} ${extra}${flags & PTE_COW ? " cow" : "    "}${v}`;
+}
+
+// Events as short lines; faults of one kind in a row (allocations and
+// fences between them aside) become one line.
+function summarise(events: readonly TraceEvent[]): string[] {
+  const out: string[] = [];
+  const shown = events.filter((e) => e.kind === "fault" || e.kind === "syscall");
+  let i = 0;
+  while (i < shown.length) {
+    const e = shown[i]!;
+    if (e.kind === "fault") {
+      let j = i + 1;
+      while (j < shown.length && sameFault(shown[j]!, e)) j++;
+      out.push(faultLine(e, j - i));
+      i = j;
+      continue;
+    }
+    if (e.kind === "syscall") out.push(`pid ${e.pid} ${e.name}: ${e.result}`);
+    i++;
+  }
+  const fences = events.filter((e) => e.kind === "fence").length;
+  const allocs = events.filter((e) => e.kind === "alloc").length;
+  const frees = events.filter((e) => e.kind === "free").length;
+  if (fences + allocs + frees > 0) out.push(`${allocs} frame(s) allocated, ${frees} freed, ${fences} sfence.vma`);
+  return out;
+}
+
+function sameFault(a: TraceEvent, b: TraceEvent & { kind: "fault" }): boolean {
+  return a.kind === "fault" && a.pid === b.pid && a.resolution === b.resolution && a.scause === b.scause;
+}
+
+function faultLine(e: TraceEvent & { kind: "fault" }, times: number): string {
+  const what = e.scause === 15 ? "store" : e.scause === 13 ? "load" : "fetch";
+  const at = `pid ${e.pid} ${what} fault at 0x${hex8(e.va)}${e.priv === "S" ? " (in copyout)" : ""}`;
+  const more = times > 1 ? ` (and ${times - 1} more like it)` : "";
+  switch (e.resolution) {
+    case "cow-copy":
+      return `${at}: COW, frame ${e.frameBefore} had ${e.refBefore} references -> copied to frame ${e.frameAfter}${more}`;
+    case "cow-reuse":
+      return `${at}: COW, frame ${e.frameBefore} had 1 reference -> made writable, no copy${more}`;
+    case "demand-zero":
+      return `${at}: untouched page -> zero-filled frame ${e.frameAfter}${more}`;
+    case "SIGSEGV":
+      return `${at}: no valid mapping allows it -> killed with SIGSEGV${more}`;
+    case "SIGKILL":
+      return `${at}: no free frame -> killed with SIGKILL${more}`;
+    case "fail":
+      return `${at}: cannot be resolved -> copyout fails${more}`;
+    default:
+      return `${at}: ${e.resolution}${more}`;
+  }
+}

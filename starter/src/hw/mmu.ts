@@ -1,0 +1,64 @@
+// The MMU: consults the TLB, walks the page table on a miss (the pure
+// `translate`), stores the A/D bits the walk set, and fills the TLB.
+// A hit is served from the cached PTE alone, whatever memory now says.
+
+import {
+  Access,
+  PTE_D,
+  Priv,
+  SCAUSE_INSTRUCTION_PAGE_FAULT,
+  SCAUSE_LOAD_PAGE_FAULT,
+  SCAUSE_STORE_PAGE_FAULT,
+} from "./riscv";
+import { Tlb } from "./tlb";
+import { PageTableMemory, TranslationFault, permits, translate } from "./translate";
+import { PhysicalMemory } from "./memory";
+
+export class Mmu {
+  readonly tlb: Tlb;
+  #memory: PhysicalMemory;
+  /** Set by translate() when it returns -1: the fault the hart must take. */
+  fault: TranslationFault | null = null;
+  /** Set by translate(): whether the last translation walked the page table. */
+  walked = false;
+
+  constructor(memory: PhysicalMemory, tlb: Tlb) {
+    this.#memory = memory;
+    this.tlb = tlb;
+  }
+
+  /**
+   * Translates `va` under `satp`. Returns the physical address, or -1 and
+   * leaves the fault in `this.fault`.
+   */
+  translate(satp: number, va: number, access: Access, priv: Priv, sstatus: number): number {
+    const asid = (satp >>> 22) & 0x1ff;
+    const hit = this.tlb.lookup(asid, va);
+    // A store through an entry cached without D must walk again to set D.
+    if (hit !== undefined && !(access === "write" && !(hit.pte & PTE_D))) {
+      this.walked = false;
+      if (!permits(hit.pte, access, priv, sstatus)) {
+        this.fault = { ok: false, scause: faultCause(access), stval: va, pte: hit.pte, pteAddr: hit.pteAddr };
+        return -1;
+      }
+      return hit.level === 0 ? (hit.pte >>> 10) * 4096 + (va & 0xfff) : (hit.pte >>> 20) * 2 ** 22 + (va & 0x3fffff);
+    }
+    this.walked = true;
+    const t = translate(satp, va, access, this.#memory as PageTableMemory, priv, sstatus);
+    if (!t.ok) {
+      this.fault = t;
+      return -1;
+    }
+    if (t.pteUpdate) this.#memory.write32(t.pteAddr, t.pte);
+    if (satp >>> 31) {
+      const vpn = t.level === 0 ? va >>> 12 : va >>> 22;
+      this.tlb.insert({ asid, vpn, level: t.level, pte: t.pte, pteAddr: t.pteAddr });
+    }
+    return t.pa;
+  }
+}
+
+function faultCause(access: Access): number {
+  if (access === "execute") return SCAUSE_INSTRUCTION_PAGE_FAULT;
+  return access === "read" ? SCAUSE_LOAD_PAGE_FAULT : SCAUSE_STORE_PAGE_FAULT;
+}

@@ -1,0 +1,410 @@
+// Running a scenario: boots a machine, drives its processes step by step
+// the way user programs would, checks the expectations, and reports the
+// counters and figures (scenarios.md, "oslab run FILE --json").
+
+import { Counters, Machine } from "../hw/machine";
+import { PGROUNDUP, PGSIZE } from "../hw/riscv";
+import {
+  Proc,
+  Signal,
+  alive,
+  audit,
+  boot,
+  exec,
+  exit,
+  fork,
+  resident,
+  sbrk,
+  spawn,
+  switchTo,
+  wait,
+} from "../kernel/index";
+import { record } from "../kernel/trace";
+import { showAddress } from "./address";
+import { Address, Bound, Figure, Scenario, Step } from "./types";
+
+/** A process's figures (scenarios.md, "Figures", per process). */
+export interface ProcFigures {
+  pid: number;
+  minorFaults: number;
+  rssPages: number;
+  sharedPages: number;
+  privatePages: number;
+  state: "running" | "exited" | "killed";
+  killedBy: Signal | null;
+}
+
+export interface Snapshot {
+  counters: Counters;
+  processes: Record<string, ProcFigures>;
+}
+
+export interface ScenarioResult extends Snapshot {
+  ok: boolean;
+  failures: string[];
+  snapshots: Record<string, Snapshot>;
+  /** Broken kernel invariants after the run (see kernel/audit.ts); empty when sound. */
+  audit: string[];
+}
+
+/** What a step hook sees: where the run is and what it has bound. */
+export interface StepContext {
+  readonly path: string;
+  readonly step: Step;
+  readonly machine: Machine;
+  readonly processes: ReadonlyMap<string, Proc>;
+  readonly labels: (name: string) => ReadonlyMap<string, number>;
+}
+
+export interface RunOptions {
+  /** Record the kernel's event trace (kernel/trace.ts) during the run. */
+  trace?: boolean;
+  /** Called before the first step (path "start") and after every step. */
+  onStep?: (ctx: StepContext) => void;
+}
+
+/** A step that did not do what the scenario says: recorded, and the run goes on. */
+class StepFailure extends Error {}
+
+interface Binding {
+  proc: Proc;
+  labels: Map<string, number>;
+}
+
+/** Runs `scenario` on a fresh machine and reports what happened. */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioResult {
+  return new Run(scenario, options).result();
+}
+
+class Run {
+  readonly #scenario: Scenario;
+  readonly #options: RunOptions;
+  readonly #machine: Machine;
+  readonly #bound = new Map<string, Binding>();
+  readonly #killedAt = new Map<Proc, string>();
+  readonly #failures: string[] = [];
+  readonly #snapshots: Record<string, Snapshot> = {};
+  #stopped = false;
+
+  constructor(scenario: Scenario, options: RunOptions) {
+    this.#scenario = scenario;
+    this.#options = options;
+    const m = scenario.machine;
+    this.#machine = boot({
+      frames: m.frames,
+      tlbEntries: m.tlbEntries,
+      trace: options.trace ?? false,
+      ...(m.seed !== undefined ? { seed: m.seed } : {}),
+      ...(m.asids !== undefined ? { asids: m.asids } : {}),
+      ...(m.stepBudget !== undefined ? { stepBudget: m.stepBudget } : {}),
+    });
+  }
+
+  result(): ScenarioResult {
+    this.#hook("start", { op: "snapshot", label: "start" });
+    this.#steps(this.#scenario.steps, "steps");
+    let problems: string[] = [];
+    try {
+      problems = audit();
+    } catch (e) {
+      problems = [`the audit could not read the kernel's state: ${(e as Error).message}`];
+    }
+    return {
+      ok: this.#failures.length === 0,
+      failures: this.#failures,
+      ...this.#snapshot(),
+      snapshots: this.#snapshots,
+      audit: problems,
+    };
+  }
+
+  #steps(steps: readonly Step[], prefix: string): void {
+    for (let i = 0; i < steps.length && !this.#stopped; i++) {
+      const path = `${prefix}[${i}]`;
+      const step = steps[i]!;
+      if (step.op !== "repeat") record({ kind: "step", index: i, path });
+      try {
+        this.#step(step, path);
+      } catch (e) {
+        if (e instanceof StepFailure) {
+          this.#failures.push(`${path} (${describe(step)}): ${e.message}`);
+        } else {
+          this.#failures.push(`${path} (${describe(step)}): ${errorText(e)}`);
+          this.#stopped = true;
+        }
+      }
+      if (step.op !== "repeat") this.#hook(path, step);
+    }
+  }
+
+  #hook(path: string, step: Step): void {
+    if (this.#options.onStep === undefined) return;
+    const processes = new Map([...this.#bound].map(([n, b]) => [n, b.proc]));
+    this.#options.onStep({
+      path,
+      step,
+      machine: this.#machine,
+      processes,
+      labels: (name) => this.#bound.get(name)?.labels ?? new Map(),
+    });
+  }
+
+  #step(step: Step, path: string): void {
+    switch (step.op) {
+      case "spawn": {
+        const p = spawn(step.image, this.#scenario.images[step.image]!);
+        if (p === "ENOMEM") throw new StepFailure(`spawn failed: ENOMEM (no frame left for the image)`);
+        this.#bind(step.as, p, builtinLabels(p));
+        return;
+      }
+      case "sbrk": {
+        const b = this.#use(step.proc);
+        const old = sbrk(b.proc, step.bytes);
+        if (this.#expectError("sbrk", old, step.expectError)) return;
+        if (step.label !== undefined) b.labels.set(step.label, old as number);
+        return;
+      }
+      case "malloc": {
+        const b = this.#use(step.proc);
+        const addr = PGROUNDUP(b.proc.brk);
+        const old = sbrk(b.proc, addr + step.bytes - b.proc.brk);
+        if (this.#expectError("malloc", old, step.expectError)) return;
+        b.labels.set(step.label, addr);
+        return;
+      }
+      case "write": {
+        const b = this.#use(step.proc);
+        const va = this.#resolve(b, step.addr, step.bytes.length);
+        this.#afterAccess(b, path, this.#machine.store(va, Uint8Array.from(step.bytes)));
+        return;
+      }
+      case "memset": {
+        const b = this.#use(step.proc);
+        const va = this.#resolve(b, step.addr, step.bytes);
+        this.#afterAccess(b, path, this.#machine.fill(va, step.value, step.bytes));
+        return;
+      }
+      case "touch":
+        return this.#touch(step, path);
+      case "read":
+        return this.#read(step, path);
+      case "fork": {
+        const b = this.#use(step.proc);
+        const child = fork(b.proc);
+        if (this.#expectError("fork", child, step.expectError)) return;
+        this.#bind(step.as, child as Proc, new Map(b.labels));
+        return;
+      }
+      case "exec": {
+        const b = this.#use(step.proc);
+        const r = exec(b.proc, step.image, this.#scenario.images[step.image]!);
+        if (this.#expectError("exec", r, step.expectError)) return;
+        b.labels = builtinLabels(b.proc);
+        return;
+      }
+      case "exit":
+        exit(this.#use(step.proc).proc, step.status);
+        return;
+      case "wait":
+        return this.#wait(step, path);
+      case "repeat":
+        for (let t = 0; t < step.times && !this.#stopped; t++) this.#steps(step.steps, `${path}.steps`);
+        return;
+      case "snapshot":
+        this.#snapshots[step.label] = this.#snapshot();
+        return;
+      case "expect":
+        return this.#expect(step);
+    }
+  }
+
+  #touch(step: Extract<Step, { op: "touch" }>, path: string): void {
+    const b = this.#use(step.proc);
+    const base = this.#resolve(b, step.addr, step.pages === 0 ? 0 : (step.pages - 1) * PGSIZE + 1);
+    for (let i = 0; i < step.pages; i++) {
+      const va = base + i * PGSIZE;
+      const r = step.access === "write" ? this.#machine.store(va, TOUCH_BYTE) : this.#machine.load(va, 1);
+      if (this.#afterAccess(b, path, r instanceof Uint8Array ? "ok" : r) !== "ok") return;
+    }
+  }
+
+  #read(step: Extract<Step, { op: "read" }>, path: string): void {
+    const b = this.#use(step.proc);
+    const va = this.#resolve(b, step.addr, step.bytes);
+    const r = this.#machine.load(va, step.bytes);
+    this.#afterAccess(b, path, r instanceof Uint8Array ? "ok" : r);
+    if (step.expect === undefined) return;
+    if (!(r instanceof Uint8Array)) {
+      throw new StepFailure(`the read did not complete: the process was killed by ${b.proc.killedBy ?? "a signal"}`);
+    }
+    const got = [...r];
+    if (got.some((v, i) => v !== step.expect![i])) {
+      throw new StepFailure(
+        `read [${preview(got)}] at ${showAddress(step.addr)} but expected [${preview(step.expect)}]` +
+          firstDifference(got, step.expect, va),
+      );
+    }
+  }
+
+  #wait(step: Extract<Step, { op: "wait" }>, path: string): void {
+    const b = this.#use(step.proc);
+    const addr = step.statusAddr === undefined ? null : this.#resolve(b, step.statusAddr, 4);
+    const child = wait(b.proc, addr);
+    if (!alive(b.proc)) this.#killedAt.set(b.proc, path);
+    if (child === "ECHILD")
+      throw new StepFailure(`no child of ${step.proc} has exited, so there is nothing to wait for`);
+    if (child === "EFAULT") {
+      throw new StepFailure(
+        `wait could not store the status at ${showAddress(step.statusAddr!)}: copyout failed (EFAULT)`,
+      );
+    }
+    if (step.expectStatus !== undefined && child.xstate !== step.expectStatus) {
+      const how = child.killedBy === null ? "" : ` (it was killed by ${child.killedBy})`;
+      throw new StepFailure(
+        `the child (pid ${child.pid}) exited with status ${child.xstate}${how}, expected ${step.expectStatus}`,
+      );
+    }
+  }
+
+  #expect(step: Extract<Step, { op: "expect" }>): void {
+    let value: number | string | null;
+    let what: string;
+    if ("counter" in step) {
+      value = this.#machine.counters()[step.counter];
+      what = `counter ${step.counter}`;
+    } else {
+      const b = this.#bound.get(step.proc);
+      if (b === undefined) throw new StepFailure(`process ${step.proc} was never created (its fork or spawn failed)`);
+      value = figuresOf(b.proc)[step.figure as Figure];
+      what = `${step.proc}'s ${step.figure}`;
+    }
+    const miss = missedBound(value, step);
+    if (miss !== null) throw new StepFailure(`${what} is ${JSON.stringify(value)}, expected ${miss}`);
+  }
+
+  #bind(name: string, proc: Proc, labels: Map<string, number>): void {
+    this.#bound.set(name, { proc, labels });
+  }
+
+  // The binding of a process a step runs; fails when it cannot run.
+  #use(name: string): Binding {
+    const b = this.#bound.get(name);
+    if (b === undefined) throw new StepFailure(`process ${name} was never created (its fork or spawn failed)`);
+    if (b.proc.state === "killed") {
+      const at = this.#killedAt.get(b.proc);
+      throw new StepFailure(
+        `process ${name} was killed by ${b.proc.killedBy}${at ? ` at ${at}` : ""} and cannot run any more`,
+      );
+    }
+    if (b.proc.state === "exited") throw new StepFailure(`process ${name} has exited and cannot run any more`);
+    switchTo(b.proc);
+    return b;
+  }
+
+  #resolve(b: Binding, a: Address, length: number): number {
+    let va: number;
+    if (typeof a === "number") {
+      va = a;
+    } else {
+      const base = b.labels.get(a.label);
+      if (base === undefined) throw new StepFailure(`unknown label "${a.label}" for this process`);
+      va = base + a.offset;
+    }
+    if (va + length > 2 ** 32)
+      throw new StepFailure(`${showAddress(a)} plus ${length} bytes leaves the 32-bit address space`);
+    return va;
+  }
+
+  #afterAccess(b: Binding, path: string, outcome: "ok" | "killed" | "failed"): "ok" | "killed" | "failed" {
+    if (outcome === "killed") this.#killedAt.set(b.proc, path);
+    return outcome;
+  }
+
+  // True when the call failed as expected; throws when it did not do what the step says.
+  #expectError(call: string, r: unknown, expected: "ENOMEM" | undefined): boolean {
+    if (r === "ENOMEM") {
+      if (expected === "ENOMEM") return true;
+      throw new StepFailure(`${call} failed with ENOMEM`);
+    }
+    if (expected !== undefined) throw new StepFailure(`${call} was expected to fail with ${expected} but succeeded`);
+    return false;
+  }
+
+  #snapshot(): Snapshot {
+    const processes: Record<string, ProcFigures> = {};
+    for (const [name, b] of this.#bound) processes[name] = figuresOf(b.proc);
+    return { counters: this.#machine.counters(), processes };
+  }
+}
+
+const TOUCH_BYTE = Uint8Array.of(0xa5);
+
+function builtinLabels(p: Proc): Map<string, number> {
+  const l = p.layout;
+  return new Map([
+    ["text", l.text],
+    ["data", l.data],
+    ["bss", l.bss],
+    ["heap", l.heap],
+    ["stack", l.stack],
+  ]);
+}
+
+/** The figures of `p` now (frozen if it has exited or was killed). */
+export function figuresOf(p: Proc): ProcFigures {
+  return { pid: p.pid, minorFaults: p.minorFaults, ...resident(p), state: p.state, killedBy: p.killedBy };
+}
+
+// Null when `value` meets the bound, else the bound as words.
+function missedBound(value: number | string | null, b: Bound): string | null {
+  if (b.equals !== undefined && value !== b.equals) return `to equal ${JSON.stringify(b.equals)}`;
+  if (b.atMost !== undefined && !(typeof value === "number" && value <= b.atMost)) return `at most ${b.atMost}`;
+  if (b.atLeast !== undefined && !(typeof value === "number" && value >= b.atLeast)) return `at least ${b.atLeast}`;
+  return null;
+}
+
+/** One line naming a step, for messages: `read A bss`. */
+export function describe(step: Step): string {
+  switch (step.op) {
+    case "spawn":
+      return `spawn ${step.as} from ${step.image}`;
+    case "fork":
+      return `fork ${step.proc} as ${step.as}`;
+    case "exec":
+      return `exec ${step.proc} ${step.image}`;
+    case "exit":
+      return `exit ${step.proc} ${step.status}`;
+    case "wait":
+      return `wait ${step.proc}`;
+    case "sbrk":
+    case "malloc":
+      return `${step.op} ${step.proc} ${step.bytes}`;
+    case "write":
+    case "read":
+    case "memset":
+    case "touch":
+      return `${step.op} ${step.proc} ${showAddress(step.addr)}`;
+    case "repeat":
+      return `repeat ${step.times}`;
+    case "snapshot":
+      return `snapshot ${step.label}`;
+    case "expect":
+      return "counter" in step ? `expect ${step.counter}` : `expect ${step.proc} ${step.figure}`;
+  }
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return `a non-Error value was thrown: ${String(e)}`;
+}
+
+function preview(bytes: readonly number[]): string {
+  const shown = bytes.slice(0, 16).join(", ");
+  return bytes.length > 16 ? `${shown}, ... (${bytes.length} bytes)` : shown;
+}
+
+function firstDifference(got: readonly number[], want: readonly number[], va: number): string {
+  const i = got.findIndex((v, k) => v !== want[k]);
+  if (got.length <= 16) return "";
+  return `; first difference at 0x${(va + i).toString(16)}: ${got[i]} instead of ${want[i]}`;
+}
