@@ -13,6 +13,9 @@ module.exports = {
       roots: ["<rootDir>/solution/src", "<rootDir>/cli", "<rootDir>/grader", "<rootDir>/labs", "<rootDir>/handout"],
       testMatch: ["**/*.test.ts"],
       transform: { "^.+\\.ts$": ts },
+      // the hidden suites (labs/*/tests) import the lab's code as @lab/...; the
+      // grader points it at a submission's workspace, the kit at solution/src
+      moduleNameMapper: { "^@lab/(.*)$": "<rootDir>/solution/src/$1" },
     },
     "<rootDir>/solution",
   ],
