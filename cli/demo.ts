@@ -2,38 +2,17 @@
 // the reference kernel and prints their tables, the simulator's answer to
 // the questions students ask (shared/seeds).
 
-import path from "node:path";
 import { table } from "../solution/src/cli/run";
-import { loadScenario } from "../solution/src/scenario/parse";
-import { ScenarioResult, Snapshot, runScenario } from "../solution/src/scenario/run";
+import { TimedRun, runExample, snapshotOf } from "./examples";
+import { FORK_COST_SIZES, forkCost } from "./forkcost";
 
 export const command = "demo";
 export const describe = "Run the seed experiments (examples/scenarios) and print their tables";
 
-const DIR = path.join(__dirname, "..", "..", "examples", "scenarios");
-
-interface Timed {
-  result: ScenarioResult;
-  ms: number;
-}
-
-function run(name: string): Timed {
-  const scenario = loadScenario(path.join(DIR, `${name}.json`));
-  const t0 = process.hrtime.bigint();
-  const result = runScenario(scenario);
-  return { result, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
-}
-
-function snap(r: ScenarioResult, label: string): Snapshot {
-  const s = r.snapshots[label];
-  if (s === undefined) throw new Error(`demo: the scenario recorded no snapshot "${label}"`);
-  return s;
-}
-
 /** Prints every table; returns 0 when every experiment's expectations held. */
 export function demo(out: (s: string) => void = console.log): number {
   let failed = 0;
-  const check = (name: string, t: Timed): void => {
+  const check = (name: string, t: TimedRun): void => {
     if (!t.result.ok || t.result.audit.length > 0) {
       failed++;
       out(`  ${name} FAILED: ${[...t.result.failures, ...t.result.audit].join("; ")}`);
@@ -42,19 +21,15 @@ export function demo(out: (s: string) => void = console.log): number {
 
   out("Seed 002: what fork() costs, in simulated cycles (cost model: solution/src/hw/cost.ts)\n");
   const rows = [["size", "fork+exit, no write", "fork+exit, child writes all", "frames copied", "host ms"]];
-  for (const mib of [1, 10, 50]) {
-    const name = `seed002-fork-cost-${mib}mib`;
-    const t = run(name);
-    check(name, t);
-    const before = snap(t.result, "before").counters;
-    const noWrite = snap(t.result, "no-write").counters;
-    const write = snap(t.result, "write").counters;
+  for (const mib of FORK_COST_SIZES) {
+    const c = forkCost(mib);
+    check(`seed002-fork-cost-${mib}mib`, c.run);
     rows.push([
       `${mib} MiB`,
-      String(noWrite.cycles - before.cycles),
-      String(write.cycles - noWrite.cycles),
-      String(write.framesCopied - noWrite.framesCopied),
-      t.ms.toFixed(0),
+      String(c.noWriteCycles),
+      String(c.writeCycles),
+      String(c.framesCopied),
+      c.run.ms.toFixed(0),
     ]);
   }
   out(table(rows).join("\n"));
@@ -63,7 +38,7 @@ export function demo(out: (s: string) => void = console.log): number {
   );
 
   out("Seed 002: resident pages of a 50 MiB parent and its child");
-  const rss = run("seed002-rss");
+  const rss = runExample("seed002-rss");
   check("seed002-rss", rss);
   const rssRows = [["moment", "process", "rss", "shared", "private"]];
   for (const [label, who] of [
@@ -74,7 +49,7 @@ export function demo(out: (s: string) => void = console.log): number {
     ["child-after-write", "P"],
     ["parent-after-child", "P"],
   ] as const) {
-    const p = snap(rss.result, label).processes[who]!;
+    const p = snapshotOf(rss.result, label).processes[who]!;
     rssRows.push([label, who, String(p.rssPages), String(p.sharedPages), String(p.privatePages)]);
   }
   out(table(rssRows).join("\n") + "\n");
@@ -90,7 +65,7 @@ export function demo(out: (s: string) => void = console.log): number {
     ["experiment", "what happens", "pageFaults", "cowCopies", "cowReuses", "demandZero", "framesCopied"],
   ];
   for (const [name, what] of others) {
-    const t = run(name);
+    const t = runExample(name);
     check(name, t);
     const c = t.result.counters;
     otherRows.push([
