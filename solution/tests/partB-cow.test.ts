@@ -9,7 +9,6 @@ import { walk, writePte } from "../src/kernel/vm";
 import { sfence_vma } from "../src/kernel/hart";
 import { bootMachine, fill, fork, frameOf, load, machine, spawnInit, store } from "./support/harness";
 
-const TEXT = 0x10000;
 const BSS = 0x15000;
 
 function forked(parent: Proc): Proc {
@@ -96,13 +95,6 @@ test("once the other sharer has its own copy, the last one's write reuses the fr
   expect(machine.counters().framesCopied).toBe(copies);
   expect(frameOf(parent, BSS)).toBe(original);
   expect(parent).toBeWritable(BSS);
-});
-
-test("a write to a text page is a real protection fault: the process is killed with SIGSEGV", () => {
-  const { parent, child } = family();
-  expect(store(child, TEXT, [0])).toBe("killed");
-  expect(child.killedBy).toBe("SIGSEGV");
-  expect(load(parent, TEXT, 2)).toEqual([0, 1]);
 });
 
 test("the handler fences the old translation: a page read before the write can be written after", () => {

@@ -2,7 +2,7 @@
 // Run this part alone with `npm test -- partA`.
 
 import { PGSIZE } from "../src/hw/riscv";
-import { bootMachine, fill, fork, frameOf, machine, mappings, spawnInit, store } from "./support/harness";
+import { bootMachine, fill, fork, frameOf, load, machine, mappings, spawnInit, store } from "./support/harness";
 import { Proc } from "../src/kernel/index";
 
 // The default image: text 0x10000-0x13fff, data 0x14000, bss 0x15000,
@@ -83,4 +83,13 @@ test("fork fences the parent's TLB, so no writable translation of a shared page 
         `Call sfence_vma(null, parentAsid) after changing the parent's PTEs`,
     );
   }
+});
+
+test("after fork, a write to text is still a real protection fault: the writer is killed with SIGSEGV", () => {
+  const parent = busyParent();
+  const child = forked(parent);
+  expect(store(child, TEXT + 4, [0xff])).toBe("killed");
+  expect(child.killedBy).toBe("SIGSEGV");
+  // the parent's text is untouched: each byte holds the low byte of its address
+  expect(load(parent, TEXT + 4, 2)).toEqual([4, 5]);
 });

@@ -27,8 +27,10 @@ export type CowResult = "ok" | "not-cow" | "out-of-memory";
 
 /**
  * Handles a store page fault at `va` on a page that is present in
- * `pagetable`, the address space running under ASID `asid`. The trap path
- * calls it for every such fault, from user stores and from copyout alike.
+ * `pagetable` and marked PTE_COW, in the address space running under ASID
+ * `asid`. The trap path calls it for every such fault, from user stores and
+ * from copyout alike (a store to a present page that is not COW, such as
+ * text, never gets here: it is a real protection fault).
  *
  * When the page is copy-on-write (PTE_COW set), the faulting process gets a
  * writable page with the same contents:
@@ -39,8 +41,8 @@ export type CowResult = "ok" | "not-cow" | "out-of-memory";
  *    clear PTE_COW: no copy is needed (Linux calls this reuse).
  * Either way the PTE changed, so fence the stale translation of `va`.
  *
- * Returns "ok"; "not-cow" when there is no user COW page at `va` (a real
- * protection fault: the process gets SIGSEGV); "out-of-memory" when a copy
+ * Returns "ok"; "not-cow" when, after all, there is no valid user COW page
+ * at `va` (the process gets SIGSEGV); "out-of-memory" when a copy
  * was needed and kalloc() had no frame (the process gets SIGKILL), leaving
  * the mapping as it was.
  */

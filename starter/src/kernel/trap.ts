@@ -1,10 +1,12 @@
 // The trap path: where the hart's page faults land (xv6's usertrap).
 //
-//   store fault on a present user page  -> cowfault(): copy or reuse, or SIGSEGV
+//   store fault on a present user page
+//     whose PTE is marked COW           -> cowfault(): copy or reuse
 //   any fault on an absent page inside
 //     bss, heap or stack                -> map a fresh zero-filled frame
 //   anything else (outside every region,
-//     a write to text, a non-U page...) -> SIGSEGV
+//     a write to a page that is not COW
+//     such as text, a non-U page...)    -> SIGSEGV
 //   no frame left to resolve it         -> SIGKILL
 //
 // A fault taken in supervisor mode (copyout) is resolved the same way and
@@ -17,6 +19,7 @@ import {
   PGROUNDDOWN,
   PGSIZE,
   PTE2PA,
+  PTE_COW,
   PTE_R,
   PTE_U,
   PTE_V,
@@ -69,7 +72,7 @@ function pagefault(p: Proc, va: number, scause: number): Outcome {
   const ptep = walk(p.pagetable!, va, false);
   const pte = ptep === null ? 0 : readPte(ptep);
   if (pte & PTE_V) {
-    if (scause !== SCAUSE_STORE_PAGE_FAULT || !(pte & PTE_U)) return "SIGSEGV";
+    if (scause !== SCAUSE_STORE_PAGE_FAULT || !(pte & PTE_U) || !(pte & PTE_COW)) return "SIGSEGV";
     const r = cowfault(p.pagetable!, va, p.asid);
     return r === "ok" ? "ok" : r === "not-cow" ? "SIGSEGV" : "SIGKILL";
   }
