@@ -23,7 +23,9 @@ import {
   PTE_X,
   Priv,
   SCAUSE_INSTRUCTION_PAGE_FAULT,
+  SCAUSE_LOAD_ACCESS_FAULT,
   SCAUSE_LOAD_PAGE_FAULT,
+  SCAUSE_STORE_ACCESS_FAULT,
   SCAUSE_STORE_PAGE_FAULT,
 } from "./riscv";
 import { Tlb, TlbEntry } from "./tlb";
@@ -106,8 +108,7 @@ export class StepBudgetExceeded extends Error {
 /** Thrown when the handler keeps saying "resume" but the access keeps faulting. */
 export class TrapLoopError extends Error {
   constructor(trap: Trap, times: number, pte: number | null) {
-    const what =
-      trap.scause === SCAUSE_STORE_PAGE_FAULT ? "store" : trap.scause === SCAUSE_LOAD_PAGE_FAULT ? "load" : "access";
+    const what = accessKind(trap.scause);
     super(
       `usertrap: a ${what} at 0x${hex8(trap.stval)} faulted ${times} times in a row although the trap ` +
         `handler said it was fixed each time; the PTE is now ${pte === null ? "missing" : "0x" + hex8(pte)}. ` +
@@ -375,6 +376,13 @@ export class Machine {
   #step(): void {
     if (++this.#steps > this.#stepBudget) throw new StepBudgetExceeded(this.#stepBudget);
   }
+}
+
+// The access a page or access fault's scause names: "a store at ...", never "a access".
+function accessKind(scause: number): string {
+  if (scause === SCAUSE_STORE_PAGE_FAULT || scause === SCAUSE_STORE_ACCESS_FAULT) return "store";
+  if (scause === SCAUSE_LOAD_PAGE_FAULT || scause === SCAUSE_LOAD_ACCESS_FAULT) return "load";
+  return "fetch";
 }
 
 function isPageFault(scause: number): boolean {

@@ -6,8 +6,13 @@ import {
   Access,
   PTE_D,
   Priv,
+  SATP_MODE,
+  SATP_MODE_SV32,
+  SCAUSE_INSTRUCTION_ACCESS_FAULT,
   SCAUSE_INSTRUCTION_PAGE_FAULT,
+  SCAUSE_LOAD_ACCESS_FAULT,
   SCAUSE_LOAD_PAGE_FAULT,
+  SCAUSE_STORE_ACCESS_FAULT,
   SCAUSE_STORE_PAGE_FAULT,
 } from "./riscv";
 import { Tlb } from "./tlb";
@@ -33,7 +38,10 @@ export class Mmu {
    */
   translate(satp: number, va: number, access: Access, priv: Priv, sstatus: number): number {
     const asid = (satp >>> 22) & 0x1ff;
-    const hit = this.tlb.lookup(asid, va);
+    // Bare mode translates nothing: the TLB is neither consulted nor filled,
+    // or an entry cached under ASID 0 with paging on would still translate.
+    const paging = SATP_MODE(satp) === SATP_MODE_SV32;
+    const hit = paging ? this.tlb.lookup(asid, va) : undefined;
     // A store through an entry cached without D must walk again to set D.
     if (hit !== undefined && !(access === "write" && !(hit.pte & PTE_D))) {
       this.walked = false;
@@ -41,16 +49,23 @@ export class Mmu {
         this.fault = { ok: false, scause: faultCause(access), stval: va, pte: hit.pte, pteAddr: hit.pteAddr };
         return -1;
       }
-      return hit.level === 0 ? (hit.pte >>> 10) * 4096 + (va & 0xfff) : (hit.pte >>> 20) * 2 ** 22 + (va & 0x3fffff);
+      const pa =
+        hit.level === 0 ? (hit.pte >>> 10) * 4096 + (va & 0xfff) : (hit.pte >>> 20) * 2 ** 22 + (va & 0x3fffff);
+      // The walk checked only the page it translated; a megapage may run past the end of memory.
+      if (!this.#memory.contains(pa)) {
+        this.fault = { ok: false, scause: accessFaultCause(access), stval: va, pte: hit.pte, pteAddr: hit.pteAddr };
+        return -1;
+      }
+      return pa;
     }
-    this.walked = true;
+    this.walked = paging;
     const t = translate(satp, va, access, this.#memory as PageTableMemory, priv, sstatus);
     if (!t.ok) {
       this.fault = t;
       return -1;
     }
     if (t.pteUpdate) this.#memory.write32(t.pteAddr, t.pte);
-    if (satp >>> 31) {
+    if (paging) {
       const vpn = t.level === 0 ? va >>> 12 : va >>> 22;
       this.tlb.insert({ asid, vpn, level: t.level, pte: t.pte, pteAddr: t.pteAddr });
     }
@@ -61,4 +76,9 @@ export class Mmu {
 function faultCause(access: Access): number {
   if (access === "execute") return SCAUSE_INSTRUCTION_PAGE_FAULT;
   return access === "read" ? SCAUSE_LOAD_PAGE_FAULT : SCAUSE_STORE_PAGE_FAULT;
+}
+
+function accessFaultCause(access: Access): number {
+  if (access === "execute") return SCAUSE_INSTRUCTION_ACCESS_FAULT;
+  return access === "read" ? SCAUSE_LOAD_ACCESS_FAULT : SCAUSE_STORE_ACCESS_FAULT;
 }
