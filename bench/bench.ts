@@ -31,7 +31,10 @@ function main(out: (s: string) => void = console.log): void {
     const cowFaultsC = cc === null ? null : compileC(cc, "cow_faults", tmp);
     out(
       `oslab bench: node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? "?"}, ` +
-        `${os.platform()} ${os.release()}, C compiler: ${cc ?? "none"}\n`,
+        `${os.platform()} ${os.release()}, C compiler: ${cc ?? "none"}`,
+    );
+    out(
+      `load average ${os.loadavg()[0]!.toFixed(2)} over the last minute (other work on this host inflates wall times)\n`,
     );
 
     out("1. Seed 002's loop: 50 MiB touched, then 20 x (fork, the child writes every page, exit, wait)");
