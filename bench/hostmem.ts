@@ -22,7 +22,15 @@ const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 /** The section's table rows (header first) and verdict line. */
 export function hostMemoryRows(h: HostMemory): { rows: string[][]; verdict: string } {
   const rows = [
-    ["moment", "RSS MiB", "RSS increase", "heapUsed+external MiB", "of which arrayBuffers", "increase", "backedFrames"],
+    [
+      "moment",
+      "RSS MiB",
+      "RSS increase",
+      "heapUsed+external MiB",
+      "of which arrayBuffers",
+      "heapUsed+external increase",
+      "backedFrames",
+    ],
   ];
   const base = h.beforeBoot;
   const moments: [string, MemorySample][] = [
