@@ -55,7 +55,7 @@ const chrome = browserForTests("the headless browser's own tests");
     const problems = pageProblems(page);
     await page.setContent(`<p id="p">hello</p><script>console.error("broken: " + 1)</script>`);
     expect(await page.textContent("#p")).toBe("hello");
-    expect(await page.evaluate(() => navigator.webdriver)).toBe(true);
+    expect(await page.evaluate("navigator.webdriver")).toBe(true);
     await page.waitForTimeout(50);
     expect(problems).toEqual(["console error: broken: 1"]);
     await browser.close();
