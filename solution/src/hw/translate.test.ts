@@ -66,6 +66,7 @@ describe("translate: the walk (spec steps 1 to 4)", () => {
       pteAddr: L0 + 0x12 * 4,
       level: 0,
       pteUpdate: false,
+      reads: 2,
     });
   });
 
@@ -272,6 +273,7 @@ describe("translate: the A and D bits (spec step 7), returned but never stored",
       stval: VA,
       pte: PA2PTE(DATA) | PTE_V | PTE_R | PTE_U,
       pteAddr: L0 + 0x48,
+      reads: 2,
     });
   });
 });
@@ -280,7 +282,7 @@ describe("translate: access faults and Bare mode", () => {
   test.each(ACCESSES)("a root table outside physical memory is an access fault for %s, with no PTE read", (access) => {
     const memory = newMemory(8);
     const t = translate(MAKE_SATP(0x100000, 1), VA, access, memory);
-    expect(t).toEqual({ ok: false, scause: ACCESS_FAULT[access], stval: VA, pte: null, pteAddr: null });
+    expect(t).toEqual({ ok: false, scause: ACCESS_FAULT[access], stval: VA, pte: null, pteAddr: null, reads: 0 });
   });
 
   test("a root entry pointing outside physical memory is an access fault", () => {
@@ -292,6 +294,7 @@ describe("translate: access faults and Bare mode", () => {
       stval: VA,
       pte: null,
       pteAddr: null,
+      reads: 1, // the root entry was read; the table it points at is not memory
     });
   });
 
@@ -305,6 +308,7 @@ describe("translate: access faults and Bare mode", () => {
       stval: VA,
       pte: PA2PTE(0x8000) | PTE_V | PTE_R | PTE_W | PTE_X | PTE_U,
       pteAddr: L0 + 0x48,
+      reads: 2,
     });
   });
 
@@ -330,6 +334,7 @@ describe("translate: access faults and Bare mode", () => {
       pteAddr: 0,
       level: 0,
       pteUpdate: false,
+      reads: 0,
     });
     expectFault(translate(0, 0x8000, "execute", readOnly), 1, 0x8000);
   });
