@@ -7,6 +7,7 @@ import { hideBin } from "yargs/helpers";
 import { studentCommands } from "../solution/src/cli/oslab";
 import * as demo from "./demo";
 import * as starter from "./starter";
+import * as grade from "../grader/cli";
 
 void studentCommands(yargs(hideBin(process.argv)).scriptName("oslab"))
   .command(demo.command, demo.describe, {}, () => {
@@ -27,6 +28,16 @@ void studentCommands(yargs(hideBin(process.argv)).scriptName("oslab"))
       process.exitCode = starter.starterCommand(args);
     },
   )
+  .command(grade.command, grade.describe, grade.builder, async (args) => {
+    process.exitCode = await grade.gradeCommand({
+      paths: args.paths,
+      lab: args.lab,
+      out: args.out,
+      jobs: args.jobs,
+      seed: args.seed,
+      ...(args.labDir !== undefined ? { labDir: args.labDir } : {}),
+    });
+  })
   .demandCommand(1, "Name a command (see --help)")
   .strict()
   .help()

@@ -1,0 +1,180 @@
+// Stage 1, intake: finding the submissions among the paths an instructor
+// names, and taking from each the student files of the rubric's allow-list,
+// wherever they sit inside; nothing else of a submission is ever used.
+//
+// A path is read as follows:
+//  - a .zip, .tar.gz or .tgz file is one submission;
+//  - a folder is ONE submission when a student file sits at the folder's top
+//    (cow.ts) or at its own path from there (src/kernel/cow.ts), or when
+//    exactly one of its subfolders holds student files (a project folder
+//    inside the submission, as unpacked zips have);
+//  - any other folder is a folder of submissions, one per entry (a subfolder
+//    or an archive; other files are skipped), named after the entry.
+// The student's id is the entry's name without its extension.
+
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { entryPath, listSubmission } from "./_archive";
+import { Intake, StudentFile, SubmissionKind, SubmissionSource } from "./model";
+
+/** The largest student file read, in bytes. */
+export const MAX_FILE_BYTES = 1 << 20;
+
+const ARCHIVES: readonly [string, SubmissionKind][] = [
+  [".tar.gz", "tar.gz"],
+  [".tgz", "tar.gz"],
+  [".zip", "zip"],
+];
+
+/** The archive kind a file name says, or null. */
+export function archiveKind(name: string): SubmissionKind | null {
+  const lower = name.toLowerCase();
+  for (const [ext, kind] of ARCHIVES) if (lower.endsWith(ext)) return kind;
+  return null;
+}
+
+/** A file or folder name without its archive extension: the student's id. */
+export function idOf(name: string): string {
+  const lower = name.toLowerCase();
+  for (const [ext] of ARCHIVES) if (lower.endsWith(ext)) return name.slice(0, -ext.length);
+  return name;
+}
+
+/**
+ * Every submission the paths name, in a stable order (by id). Throws a
+ * sentence naming the path when one does not exist or is not a submission.
+ * Two submissions with the same id get "-2", "-3"... in order of their paths.
+ */
+export function discoverSubmissions(paths: readonly string[], studentFiles: readonly string[]): SubmissionSource[] {
+  const found: SubmissionSource[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    if (!existsSync(abs)) throw new Error(`Cannot read submission "${p}": no such file or folder`);
+    const st = statSync(abs);
+    if (st.isFile()) {
+      const kind = archiveKind(abs);
+      if (kind === null) throw new Error(`Cannot read submission "${p}": not a folder, a .zip or a .tar.gz`);
+      found.push({ id: idOf(path.basename(abs)), path: abs, kind });
+    } else if (isOneSubmission(abs, studentFiles)) {
+      found.push({ id: path.basename(abs), path: abs, kind: "folder" });
+    } else {
+      for (const e of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        if (e.name.startsWith(".")) continue;
+        const child = path.join(abs, e.name);
+        const kind = e.isDirectory() ? "folder" : e.isFile() ? archiveKind(e.name) : null;
+        if (kind !== null) found.push({ id: idOf(e.name), path: child, kind });
+      }
+    }
+  }
+  return uniqueIds(found);
+}
+
+function uniqueIds(found: SubmissionSource[]): SubmissionSource[] {
+  const seen = new Map<string, number>();
+  return found.map((s) => {
+    const id = safeId(s.id);
+    const n = (seen.get(id) ?? 0) + 1;
+    seen.set(id, n);
+    return n === 1 ? { ...s, id } : { ...s, id: `${id}-${n}` };
+  });
+}
+
+/** An id usable as a folder name: anything but letters, digits, ".", "-", "_" and "@" becomes "_". */
+export function safeId(id: string): string {
+  const s = id.replace(/[^A-Za-z0-9._@-]/g, "_").replace(/^\.+/, "_");
+  return s === "" ? "_" : s;
+}
+
+/** Whether folder `dir` is one student's submission (see the rule at the top of this file). */
+export function isOneSubmission(dir: string, studentFiles: readonly string[]): boolean {
+  for (const f of studentFiles) {
+    if (existsSync(path.join(dir, f)) || existsSync(path.join(dir, path.basename(f)))) return true;
+  }
+  const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.name.startsWith("."));
+  if (entries.some((e) => e.isFile() && archiveKind(e.name) !== null)) return false;
+  const holders = entries.filter((e) => e.isDirectory() && holdsStudentFile(path.join(dir, e.name), studentFiles));
+  return holders.length === 1 || (holders.length === 0 && entries.every((e) => !e.isDirectory()));
+}
+
+function holdsStudentFile(dir: string, studentFiles: readonly string[]): boolean {
+  const names = new Set(studentFiles.map((f) => path.basename(f)));
+  const walk = (d: string, depth: number): boolean => {
+    if (depth > 8) return false;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isFile() && names.has(e.name)) return true;
+      if (e.isDirectory() && entryPath(e.name) !== "" && walk(path.join(d, e.name), depth + 1)) return true;
+    }
+    return false;
+  };
+  return walk(dir, 0);
+}
+
+/**
+ * Reads one submission: for each student file, the entry whose path ends
+ * with the most of that file's path (src/kernel/cow.ts beats kernel/cow.ts
+ * beats cow.ts), then the shallowest, then the first in name order. Never
+ * throws: a submission that cannot be read gets `error`.
+ */
+export async function readSubmission(source: SubmissionSource, studentFiles: readonly string[]): Promise<Intake> {
+  const names = new Set(studentFiles.map((f) => path.basename(f)));
+  let listing;
+  try {
+    listing = await listSubmission(source.path, source.kind, {
+      wanted: (p) => names.has(p.slice(p.lastIndexOf("/") + 1)),
+      maxBytes: MAX_FILE_BYTES,
+    });
+  } catch (e) {
+    const error = `Cannot read submission "${path.basename(source.path)}": ${(e as Error).message}`;
+    return { source, files: [], missing: [...studentFiles], notes: [error], error };
+  }
+  const files: StudentFile[] = [];
+  const missing: string[] = [];
+  const notes: string[] = [];
+  for (const r of listing.refused) notes.push(`Skipped "${r.path}": ${r.reason}.`);
+  for (const want of studentFiles) {
+    const candidates = [...listing.contents.keys()]
+      .map((p) => ({ p, match: suffixMatch(p, want) }))
+      .filter((c) => c.match > 0)
+      .sort((a, b) => b.match - a.match || depth(a.p) - depth(b.p) || a.p.localeCompare(b.p));
+    const best = candidates[0];
+    if (best === undefined) {
+      missing.push(want);
+      continue;
+    }
+    if (candidates.length > 1) {
+      const others = candidates.slice(1).map((c) => `"${c.p}"`);
+      notes.push(
+        `Found ${candidates.length} files named ${path.basename(want)}: graded "${best.p}", ignored ${others.join(", ")}.`,
+      );
+    }
+    const text = decodeUtf8(listing.contents.get(best.p)!);
+    if (text === null) {
+      missing.push(want);
+      notes.push(`"${best.p}" is not UTF-8 text, so it could not be graded; save it as UTF-8 and submit again.`);
+      continue;
+    }
+    files.push({ path: want, foundAt: best.p, text });
+  }
+  return { source, files, missing, notes };
+}
+
+/** How many trailing path components of `entry` equal those of `want`. */
+function suffixMatch(entry: string, want: string): number {
+  const a = entry.split("/");
+  const b = want.split("/");
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
+function depth(p: string): number {
+  return p.split("/").length;
+}
+
+function decodeUtf8(bytes: Buffer): string | null {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return null;
+  }
+}

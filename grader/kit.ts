@@ -1,0 +1,157 @@
+// What every submission of a batch shares, compiled once: the kit's
+// provided code (the lab's solution/src; a submission's own files replace
+// the student files), the hidden suites (labs/<lab>/tests) and the grader's
+// worker. Each is transpiled to JavaScript into a cache folder keyed by the
+// contents, so a second batch with nothing changed compiles nothing.
+
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { loadLab, repoRoot } from "../labs/lab";
+import { Rubric } from "./model";
+import { loadRubric } from "./rubric";
+import { GRADER_VERSION } from "./version";
+
+/** A lab made ready to grade. */
+export interface Kit {
+  readonly rubric: Rubric;
+  /** The lab's folder (rubric.json, tests/, thresholds/). */
+  readonly labDir: string;
+  /** TypeScript sources of the provided code (the solution's src/). */
+  readonly kitSrc: string;
+  /** TypeScript sources the starter ships (its stubs run in place of a missing student file). */
+  readonly starterSrc: string;
+  /** Compiled: src/** (provided code), tests/** (hidden suites), thresholds/*.json, worker/*.js. */
+  readonly cacheDir: string;
+  /** Hidden suite files, relative to tests/, sorted ("fork.test.js"). */
+  readonly testFiles: readonly string[];
+  /** The worker process's entry. */
+  readonly workerEntry: string;
+}
+
+export interface KitOptions {
+  /** The lab's folder; default labs/<lab>. */
+  readonly labDir?: string;
+  /** The kit's root (package.json "oslab"); default: found above this file. */
+  readonly root?: string;
+  /** Where compiled kits are kept; default <root>/.oslab-cache/grader. */
+  readonly cacheRoot?: string;
+}
+
+/** Compiler options for everything the grader transpiles (and type-checks). */
+export const COMPILER_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.CommonJS,
+  esModuleInterop: true,
+  inlineSourceMap: true,
+  inlineSources: true,
+};
+
+/** The grader's own files the worker process runs (compiled with the kit). */
+const WORKER_SOURCES = ["worker.ts", "_harness.ts", "protocol.ts"];
+
+/** Reads the lab's rubric and compiles what a batch needs (or finds it in the cache). */
+export function prepareKit(lab: string, options: KitOptions = {}): Kit {
+  const root = options.root ?? repoRoot();
+  const labDir = path.resolve(options.labDir ?? path.join(root, "labs", lab));
+  const rubric = loadRubric(labDir);
+  const labJson = existsSync(path.join(labDir, "lab.json")) ? labDir : path.join(root, "labs", rubric.lab);
+  const def = loadLab(path.basename(labJson), path.dirname(path.dirname(labJson)));
+  const kitSrc = path.join(def.solution, "src");
+  const starterSrc = path.join(def.starter, "src");
+  const testsDir = path.join(labDir, "tests");
+
+  const sources: [string, string][] = [
+    ...tsFiles(kitSrc, (rel) => !rel.endsWith(".test.ts")).map((rel): [string, string] => [
+      `src/${rel}`,
+      path.join(kitSrc, rel),
+    ]),
+    ...tsFiles(testsDir, () => true).map((rel): [string, string] => [`tests/${rel}`, path.join(testsDir, rel)]),
+    ...WORKER_SOURCES.map((f): [string, string] => [`worker/${f}`, ownSource(f)]),
+  ];
+  const scenarios = [...new Set(rubric.thresholds.map((t) => t.scenario))].sort();
+
+  const hash = createHash("sha256").update(`${GRADER_VERSION}\0${ts.version}\0`);
+  for (const [rel, file] of sources) hash.update(`${rel}\0${readFileSync(file, "utf8")}\0`);
+  for (const s of scenarios) hash.update(`${s}\0${readSource(path.join(labDir, s), s)}\0`);
+  const cacheRoot = options.cacheRoot ?? path.join(root, ".oslab-cache", "grader");
+  const cacheDir = path.join(cacheRoot, hash.digest("hex").slice(0, 16));
+
+  if (!existsSync(path.join(cacheDir, ".complete"))) {
+    const tmp = `${cacheDir}.tmp-${process.pid}-${Date.now()}`;
+    for (const [rel, file] of sources) {
+      const out = path.join(tmp, rel.replace(/\.ts$/, ".js"));
+      mkdirSync(path.dirname(out), { recursive: true });
+      const text = readFileSync(file, "utf8");
+      writeFileSync(out, file.endsWith(".js") ? text : transpile(text, rel).js);
+    }
+    for (const s of scenarios) {
+      const out = path.join(tmp, "thresholds", s);
+      mkdirSync(path.dirname(out), { recursive: true });
+      writeFileSync(out, readSource(path.join(labDir, s), s));
+    }
+    writeFileSync(path.join(tmp, ".complete"), "");
+    try {
+      renameSync(tmp, cacheDir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another batch compiled the same kit first
+    }
+  }
+  const testFiles = tsFiles(testsDir, (rel) => rel.endsWith(".test.ts")).map((rel) => rel.replace(/\.ts$/, ".js"));
+  if (testFiles.length === 0) throw new Error(`Cannot prepare lab "${lab}": ${testsDir} holds no *.test.ts suite`);
+  return {
+    rubric,
+    labDir,
+    kitSrc,
+    starterSrc,
+    cacheDir,
+    testFiles,
+    workerEntry: path.join(cacheDir, "worker", "worker.js"),
+  };
+}
+
+/** Copies the compiled kit and suites into `dir` (a new workspace); the student files come after. */
+export function copyKit(kit: Kit, dir: string): void {
+  for (const sub of ["src", "tests", "thresholds"]) {
+    const from = path.join(kit.cacheDir, sub);
+    if (existsSync(from)) cpSync(from, path.join(dir, sub), { recursive: true });
+  }
+}
+
+/** Transpiles one TypeScript file (its path relative to the workspace, for the source map); syntax errors come back. */
+export function transpile(text: string, rel: string): { js: string; diagnostics: readonly ts.Diagnostic[] } {
+  const out = ts.transpileModule(text, {
+    compilerOptions: COMPILER_OPTIONS,
+    fileName: path.basename(rel),
+    reportDiagnostics: true,
+  });
+  return { js: out.outputText, diagnostics: out.diagnostics ?? [] };
+}
+
+// One of the grader's own files: its TypeScript beside this file (in the
+// repository), or the JavaScript tsc made of it (in dist/ or an autograder).
+function ownSource(file: string): string {
+  const ts = path.join(__dirname, file);
+  return existsSync(ts) ? ts : ts.replace(/\.ts$/, ".js");
+}
+
+function readSource(file: string, rel: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new Error(`Cannot read threshold scenario "${rel}": ${(e as Error).message}`);
+  }
+}
+
+/** TypeScript files under `dir` (relative, with "/"), sorted; none when it does not exist. */
+function tsFiles(dir: string, keep: (rel: string) => boolean, rel = ""): string[] {
+  if (!existsSync(path.join(dir, rel))) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const child = rel === "" ? e.name : `${rel}/${e.name}`;
+    if (e.isDirectory()) out.push(...tsFiles(dir, keep, child));
+    else if (e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") && keep(child)) out.push(child);
+  }
+  return out.sort();
+}

@@ -1,0 +1,257 @@
+// The grader's data, stage by stage: the rubric (what is graded), an intake
+// (what a student handed in), a workspace (where it runs), the outcomes of
+// a run, a scored result (one submission) and the batch summary (a class).
+// Reports render these; templates get them ready-made (STYLE.md, point 9).
+
+/** Gradescope's visibility settings, per test and for a whole result. */
+export type Visibility = "visible" | "after_due_date" | "after_published" | "hidden";
+
+export const VISIBILITIES: readonly Visibility[] = ["visible", "after_due_date", "after_published", "hidden"];
+
+// --- the rubric (labs/<lab>/rubric.json) -------------------------------------
+
+export interface Limits {
+  /** Wall-clock time for one submission, all tests together. */
+  readonly wallSeconds: number;
+  /** Heap of the process that runs one submission (--max-old-space-size). */
+  readonly memoryMb: number;
+  /** Machine steps a booted machine may run before it stops (boot({stepBudget})). */
+  readonly stepBudget: number;
+  /** Wall-clock time for one test before it is stopped from outside. */
+  readonly testSeconds: number;
+}
+
+export interface RubricPart {
+  readonly id: string;
+  readonly title: string;
+  /** Student files this part needs: one missing scores the part 0. */
+  readonly files: readonly string[];
+}
+
+export interface RubricTest {
+  readonly id: string;
+  readonly part: string;
+  readonly title: string;
+  readonly points: number;
+  readonly visibility: Visibility;
+  /** Tests that must pass for this one to score. */
+  readonly dependsOn: readonly string[];
+  /** The only thing a student sees of a hidden test that failed. */
+  readonly hint: string;
+}
+
+/** A figure of a scenario: a counter ("framesCopied") or a process's figure ("C.minorFaults"). */
+export interface RubricThreshold {
+  readonly id: string;
+  readonly part: string;
+  readonly title: string;
+  /** Scenario file, relative to the lab's folder. */
+  readonly scenario: string;
+  readonly figure: string;
+  /** The figure at or beyond which the threshold scores 0. */
+  readonly worst: number;
+  readonly points: number;
+  readonly visibility: Visibility;
+  readonly hint: string;
+}
+
+export interface Rubric {
+  readonly lab: string;
+  readonly version: string;
+  /** Paths relative to a project root, e.g. "src/kernel/cow.ts": the only files taken from a submission. */
+  readonly studentFiles: readonly string[];
+  readonly limits: Limits;
+  readonly parts: readonly RubricPart[];
+  readonly tests: readonly RubricTest[];
+  readonly thresholds: readonly RubricThreshold[];
+}
+
+// --- intake: what a student handed in -----------------------------------------
+
+export type SubmissionKind = "folder" | "zip" | "tar.gz";
+
+/** A submission found on disk, not read yet. */
+export interface SubmissionSource {
+  /** The student's id: the folder's or archive's name without extension. */
+  readonly id: string;
+  /** Absolute path of the folder or archive. */
+  readonly path: string;
+  readonly kind: SubmissionKind;
+}
+
+export interface StudentFile {
+  /** The path the rubric names, e.g. "src/kernel/cow.ts". */
+  readonly path: string;
+  /** Where it was found inside the submission, e.g. "lab/src/kernel/cow.ts". */
+  readonly foundAt: string;
+  readonly text: string;
+}
+
+export interface Intake {
+  readonly source: SubmissionSource;
+  readonly files: readonly StudentFile[];
+  /** Student files that were not in the submission (the starter's stub runs in their place). */
+  readonly missing: readonly string[];
+  /** Things the student should know about what was taken, in sentences. */
+  readonly notes: readonly string[];
+  /** Set when the submission could not be read at all. */
+  readonly error?: string;
+}
+
+// --- workspace: a submission ready to run ------------------------------------
+
+/** A compiler message about a student file; line and column count from 1. */
+export interface Diagnostic {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly code: number;
+  readonly message: string;
+}
+
+export interface Workspace {
+  /** Temporary folder: the kit's compiled code, the student's files, the hidden suites. */
+  readonly dir: string;
+  /** Syntax errors: when there is one, no test runs. */
+  readonly syntaxErrors: readonly Diagnostic[];
+  /** Type errors: reported, and the tests run anyway. */
+  readonly typeErrors: readonly Diagnostic[];
+}
+
+// --- run: what happened to each test ------------------------------------------
+
+/**
+ * How one unit (a hidden Jest test, or a threshold's scenario) ended:
+ * "timeout" and "crashed" are seen from outside the process that ran it.
+ */
+export type UnitStatus = "passed" | "failed" | "skipped" | "timeout" | "crashed";
+
+/** What a threshold's scenario reported on the submission. */
+export interface ScenarioOutcome {
+  readonly ok: boolean;
+  readonly failures: readonly string[];
+  readonly audit: readonly string[];
+  /** The rubric's figure, or null when the scenario never got that far. */
+  readonly value: number | null;
+}
+
+export interface UnitOutcome {
+  /** "<suite file> › <describe> › <test>", or "threshold:<id>". */
+  readonly key: string;
+  readonly status: UnitStatus;
+  /** Why it failed (empty when it passed); may hold expected values: never shown for hidden tests. */
+  readonly message: string;
+  /** What the code printed during the unit, cut short. */
+  readonly logs: string;
+  readonly scenario?: ScenarioOutcome;
+}
+
+export interface RunReport {
+  readonly outcomes: readonly UnitOutcome[];
+  /** Processes started for this submission (more than one after a time-out or a crash). */
+  readonly processes: number;
+  /** Time spent waiting for a ready worker, in ms. */
+  readonly startupMs: number;
+  /** Time spent running tests, in ms. */
+  readonly testMs: number;
+}
+
+// --- score: one submission's result -------------------------------------------
+
+export interface MeasuredFigure {
+  readonly figure: string;
+  /** On the submission; null when the scenario did not run correctly. */
+  readonly measured: number | null;
+  /** On the reference solution, for the same scenario. */
+  readonly reference: number;
+  readonly worst: number;
+}
+
+export interface ScoredItem {
+  readonly id: string;
+  readonly kind: "test" | "threshold";
+  readonly part: string;
+  readonly title: string;
+  readonly maxScore: number;
+  readonly score: number;
+  readonly passed: boolean;
+  readonly visibility: Visibility;
+  /** What the student may see. */
+  readonly output: string;
+  /** What the instructor sees: the full failure messages. */
+  readonly detail: string;
+  readonly figure?: MeasuredFigure;
+}
+
+export interface PartScore {
+  readonly id: string;
+  readonly title: string;
+  readonly score: number;
+  readonly maxScore: number;
+}
+
+export type ResultStatus = "graded" | "grader-error";
+
+export interface SubmissionResult {
+  readonly id: string;
+  readonly source: string;
+  readonly status: ResultStatus;
+  readonly lab: string;
+  readonly labVersion: string;
+  readonly graderVersion: string;
+  readonly seed: number;
+  readonly score: number;
+  readonly maxScore: number;
+  /** Tests only; thresholds have their own columns. */
+  readonly parts: readonly PartScore[];
+  readonly items: readonly ScoredItem[];
+  /** Files, compiler messages and anything else about the whole submission, for the student. */
+  readonly problems: readonly string[];
+  readonly typeErrors: readonly Diagnostic[];
+  /** For the instructor only: what went wrong in the grader itself. */
+  readonly graderError?: string;
+  /** Timings: never part of a score, left out when two results are compared. */
+  readonly timing: { readonly totalMs: number; readonly startupMs: number; readonly testMs: number };
+}
+
+// --- the batch: a class ---------------------------------------------------------
+
+export interface SummaryColumn {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: "part" | "threshold";
+  readonly maxScore: number;
+}
+
+export interface SummaryRow {
+  readonly id: string;
+  readonly status: ResultStatus;
+  readonly score: number;
+  readonly maxScore: number;
+  /** Keyed by column id. */
+  readonly columns: Readonly<Record<string, number>>;
+  /** Rubric ids of the items that did not get full marks. */
+  readonly lost: readonly string[];
+  readonly problems: readonly string[];
+}
+
+export interface ItemStats {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: "test" | "threshold";
+  readonly passed: number;
+  readonly graded: number;
+}
+
+export interface BatchSummary {
+  readonly lab: string;
+  readonly labVersion: string;
+  readonly graderVersion: string;
+  readonly seed: number;
+  readonly maxScore: number;
+  readonly columns: readonly SummaryColumn[];
+  readonly rows: readonly SummaryRow[];
+  readonly items: readonly ItemStats[];
+  /** Messages for the instructor about the batch itself (the rubric, the reference run). */
+  readonly warnings: readonly string[];
+}

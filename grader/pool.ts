@@ -1,0 +1,142 @@
+// A pool of warm worker processes. Each worker is forked ahead of time, loads
+// the test runner, says "ready", and then serves exactly one submission (or
+// what is left of one after a time-out) before it is discarded; a new one is
+// forked in the background to take its place. Workers get a heap limit, an
+// environment of their own (none of the grader's variables) and no stdin.
+
+import { ChildProcess, fork } from "node:child_process";
+import { RunRequest, WorkerMessage } from "./protocol";
+
+export interface PoolOptions {
+  /** The worker's compiled entry (Kit.workerEntry). */
+  readonly entry: string;
+  /** Heap limit of a worker, in MB. */
+  readonly memoryMb: number;
+  /** Workers kept ready beyond those in use. */
+  readonly warm: number;
+}
+
+const STDERR_LIMIT = 4000;
+
+/** One worker process, ready for its single request. */
+export class Worker {
+  readonly #child: ChildProcess;
+  #stderr = "";
+  #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** When fork() was called, and how long the worker took to be ready (ms). */
+  readonly forkedAt: number;
+  readyMs = 0;
+
+  constructor(child: ChildProcess) {
+    this.#child = child;
+    this.forkedAt = performance.now();
+    child.stderr?.on("data", (d: Buffer) => {
+      if (this.#stderr.length < STDERR_LIMIT) this.#stderr += d.toString("utf8").slice(0, STDERR_LIMIT);
+    });
+    child.stdout?.resume(); // what the code prints goes to the console hooks; anything else is dropped
+    this.#exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  }
+
+  /** What the worker wrote to stderr (the start of it): V8's out-of-memory report lands there. */
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  get exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.#exited;
+  }
+
+  onMessage(listener: (m: WorkerMessage) => void): void {
+    this.#child.on("message", listener);
+  }
+
+  send(req: RunRequest): void {
+    this.#child.send(req);
+  }
+
+  /** Stops the worker at once (SIGKILL: a synchronous loop ignores anything gentler). */
+  kill(): void {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill("SIGKILL");
+  }
+}
+
+export class WorkerPool {
+  readonly #options: PoolOptions;
+  readonly #ready: Worker[] = [];
+  readonly #starting = new Set<Promise<Worker | string>>();
+  readonly #waiters: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
+  #closed = false;
+  #failedStarts = 0;
+  #broken: Error | null = null;
+  /** Workers forked so far. */
+  forked = 0;
+
+  constructor(options: PoolOptions) {
+    this.#options = options;
+    for (let i = 0; i < options.warm; i++) this.#spawn();
+  }
+
+  /** A ready worker, for one request; forks a replacement in the background. */
+  take(): Promise<Worker> {
+    if (this.#broken !== null) return Promise.reject(this.#broken);
+    const w = this.#ready.shift();
+    if (w !== undefined) {
+      this.#spawn();
+      return Promise.resolve(w);
+    }
+    const p = new Promise<Worker>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    this.#spawn();
+    return p;
+  }
+
+  /** Kills the idle workers; those in use end with their request. */
+  close(): void {
+    this.#closed = true;
+    for (const w of this.#ready.splice(0)) w.kill();
+  }
+
+  #spawn(): void {
+    if (this.#closed || this.#ready.length + this.#starting.size >= this.#options.warm + this.#waiters.length) return;
+    const starting = this.#start();
+    this.#starting.add(starting);
+    void starting.then((w) => {
+      this.#starting.delete(starting);
+      if (typeof w === "string") return this.#failed(w);
+      this.#failedStarts = 0;
+      if (this.#closed) return w.kill();
+      const waiter = this.#waiters.shift();
+      if (waiter !== undefined) waiter.resolve(w);
+      else this.#ready.push(w);
+    });
+  }
+
+  // A worker died before it was ready: that is the grader's fault, not a student's.
+  #failed(stderr: string): void {
+    if (++this.#failedStarts < 3) return this.#spawn();
+    this.#broken = new Error(
+      `Cannot start a grading worker (${this.#options.entry}): ${stderr.trim() || "it exited at once"}`,
+    );
+    for (const w of this.#waiters.splice(0)) w.reject(this.#broken);
+  }
+
+  #start(): Promise<Worker | string> {
+    this.forked++;
+    const child = fork(this.#options.entry, [], {
+      execArgv: [`--max-old-space-size=${this.#options.memoryMb}`, "--stack-size=984"],
+      env: { FORCE_COLOR: "0", NO_COLOR: "1", TZ: "UTC", LANG: "C.UTF-8", PATH: process.env.PATH ?? "" },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      serialization: "advanced",
+    });
+    const w = new Worker(child);
+    return new Promise((resolve) => {
+      const onMessage = (m: WorkerMessage): void => {
+        if (m.type !== "ready") return;
+        child.off("message", onMessage);
+        w.readyMs = performance.now() - w.forkedAt;
+        resolve(w);
+      };
+      child.on("message", onMessage);
+      void w.exited.then(() => resolve(w.stderr)); // died before it was ready
+    });
+  }
+}

@@ -1,0 +1,59 @@
+// The messages between the grader (parent) and a worker process over IPC.
+// The worker announces each unit before running it, so that when it hangs
+// or dies the parent knows which test was running.
+
+/** A threshold's scenario for the worker to run on the submission. */
+export interface ScenarioJob {
+  readonly id: string;
+  /** The scenario file, absolute (inside the workspace). */
+  readonly file: string;
+  readonly figure: string;
+}
+
+/** Parent to worker: run this workspace's suites, except the units in `skip`. */
+export interface RunRequest {
+  readonly type: "run";
+  readonly workspace: string;
+  /** Suite files relative to <workspace>/tests, in order. */
+  readonly testFiles: readonly string[];
+  readonly scenarios: readonly ScenarioJob[];
+  /** Units already finished (or given up on) in an earlier process. */
+  readonly skip: readonly string[];
+  readonly stepBudget: number;
+  /** Time allowed for one test (async); a synchronous loop is the parent's to stop. */
+  readonly testMs: number;
+  /** Seeds Math.random, per test, so that tests that use it are repeatable. */
+  readonly seed: number;
+}
+
+export type WorkerMessage =
+  | { readonly type: "ready" }
+  /** About to load a suite file (the student's modules load with it). */
+  | { readonly type: "loading"; readonly file: string }
+  /** A suite file failed to load: every one of its tests fails with this message. */
+  | { readonly type: "suite-error"; readonly file: string; readonly message: string }
+  | { readonly type: "start"; readonly key: string }
+  | {
+      readonly type: "result";
+      readonly key: string;
+      readonly status: "passed" | "failed" | "skipped";
+      readonly message: string;
+      readonly logs: string;
+      readonly scenario?: {
+        readonly ok: boolean;
+        readonly failures: string[];
+        readonly audit: string[];
+        readonly value: number | null;
+      };
+    }
+  | { readonly type: "done" };
+
+/** The unit key of a threshold's scenario. */
+export function scenarioKey(id: string): string {
+  return `threshold:${id}`;
+}
+
+/** The unit key of a hidden test: its file and its titles, e.g. "fork.test.js › fork › A1 shares". */
+export function testKey(file: string, titles: readonly string[]): string {
+  return [file, ...titles].join(" › ");
+}

@@ -1,0 +1,254 @@
+// Stage 4, score: turning what ran into points, by the rubric alone. A pure
+// function of its inputs, so the same submission always scores the same.
+//  - A rubric test passes when every hidden test carrying its id passed; a
+//    test whose dependsOn did not pass scores 0 ("depends on A1").
+//  - A threshold scores like the CMU malloc lab's throughput: full credit at
+//    or below the reference's figure, 0 at or beyond "worst", linear in
+//    between; only when its scenario ran correctly (ok, audit empty).
+//  - A part whose student file is missing scores 0; a syntax error scores 0.
+// What a student sees of a hidden item is its hint, never a failure message.
+
+import { rubricIdOf } from "./rubric";
+import {
+  Diagnostic,
+  Intake,
+  PartScore,
+  Rubric,
+  RubricThreshold,
+  ScoredItem,
+  SubmissionResult,
+  UnitOutcome,
+  Visibility,
+  Workspace,
+} from "./model";
+import { scenarioKey } from "./protocol";
+import { formatDiagnostic } from "./typecheck";
+
+export interface ScoreInput {
+  readonly rubric: Rubric;
+  readonly intake: Intake;
+  /** Compiler findings; null when no workspace was built (the submission could not be read). */
+  readonly workspace: Pick<Workspace, "syntaxErrors" | "typeErrors"> | null;
+  readonly outcomes: readonly UnitOutcome[];
+  /** Each threshold's figure on the reference solution, by threshold id. */
+  readonly reference: Readonly<Record<string, number>>;
+  readonly meta: { readonly graderVersion: string; readonly seed: number };
+  readonly timing: SubmissionResult["timing"];
+}
+
+/** Scores one submission. */
+export function score(input: ScoreInput): SubmissionResult {
+  const { rubric, intake } = input;
+  const blocked = blockedParts(input);
+  const own = ownResults(input);
+  const items: ScoredItem[] = [];
+  const passed = new Map<string, boolean>();
+  for (const t of rubric.tests) {
+    const o = own.get(t.id)!;
+    const failedDeps = t.dependsOn.filter((d) => passed.get(d) !== true);
+    const block = blocked.get(t.part);
+    const ok = o.passed && failedDeps.length === 0 && block === undefined;
+    let output: string;
+    if (block !== undefined) output = block;
+    else if (failedDeps.length > 0) output = `depends on ${failedDeps.join(", ")}`;
+    else output = o.passed ? "" : studentMessage(t.visibility, o.message, o.logs, o.plain, t.hint);
+    passed.set(t.id, ok);
+    items.push({
+      id: t.id,
+      kind: "test",
+      part: t.part,
+      title: t.title,
+      maxScore: t.points,
+      score: ok ? t.points : 0,
+      passed: ok,
+      visibility: t.visibility,
+      output,
+      detail: ok ? "" : [output, o.message, o.logs && `It printed:\n${o.logs}`].filter((x) => x !== "").join("\n\n"),
+    });
+  }
+  for (const th of rubric.thresholds) items.push(scoreThreshold(th, input, blocked.get(th.part)));
+  const parts: PartScore[] = rubric.parts.map((p) => {
+    const mine = items.filter((i) => i.kind === "test" && i.part === p.id);
+    return {
+      id: p.id,
+      title: p.title,
+      score: round(sum(mine.map((i) => i.score))),
+      maxScore: sum(mine.map((i) => i.maxScore)),
+    };
+  });
+  const ws = input.workspace;
+  return {
+    id: intake.source.id,
+    source: intake.source.path,
+    status: "graded",
+    lab: rubric.lab,
+    labVersion: rubric.version,
+    graderVersion: input.meta.graderVersion,
+    seed: input.meta.seed,
+    score: round(sum(items.map((i) => i.score))),
+    maxScore: sum(items.map((i) => i.maxScore)),
+    parts,
+    items,
+    problems: problemsOf(input),
+    typeErrors: ws?.typeErrors ?? [],
+    timing: input.timing,
+  };
+}
+
+interface OwnResult {
+  readonly passed: boolean;
+  /** The failure messages (may hold expected values). */
+  readonly message: string;
+  readonly logs: string;
+  /** A message the grader wrote (a time-out, a crash): safe to show even for a hidden test. */
+  readonly plain: string;
+}
+
+// Each rubric test's own result: every hidden test with its id passed.
+function ownResults(input: ScoreInput): Map<string, OwnResult> {
+  const groups = new Map<string, UnitOutcome[]>(input.rubric.tests.map((t) => [t.id, []]));
+  for (const o of input.outcomes) {
+    if (o.key.startsWith("threshold:")) continue;
+    const title = o.key.split(" › ").pop() ?? "";
+    const id = rubricIdOf(title, input.rubric);
+    if (id !== null) groups.get(id)!.push(o);
+  }
+  const out = new Map<string, OwnResult>();
+  for (const [id, outs] of groups) {
+    const failed = outs.filter((o) => o.status !== "passed");
+    const graderWords = failed.filter((o) => o.status === "timeout" || o.status === "crashed").map((o) => o.message);
+    out.set(id, {
+      passed: outs.length > 0 && failed.length === 0,
+      message:
+        outs.length === 0
+          ? "This test did not run."
+          : failed
+              .map((o) => `${o.key.split(" › ").slice(1).join(" › ")}:\n${o.message || `Status: ${o.status}.`}`)
+              .join("\n\n"),
+      logs: failed.map((o) => o.logs).join(""),
+      plain: outs.length === 0 ? "This test did not run." : graderWords.join("\n"),
+    });
+  }
+  return out;
+}
+
+// What the student sees of a failed item: everything for a visible one,
+// only the grader's own words and the hint for a hidden one.
+function studentMessage(visibility: Visibility, message: string, logs: string, plain: string, hint: string): string {
+  const hintLine = hint === "" ? "" : `Hint: ${hint}`;
+  if (visibility === "hidden") return ["Failed.", plain, hintLine].filter((x) => x !== "").join("\n");
+  const printed = logs === "" ? "" : `Your code printed:\n${logs}`;
+  return [message, printed, hintLine].filter((x) => x !== "").join("\n\n");
+}
+
+// Parts that cannot score: the submission unreadable, not compiling, or missing a file the part needs.
+function blockedParts(input: ScoreInput): Map<string, string> {
+  const out = new Map<string, string>();
+  const syntax = input.workspace?.syntaxErrors ?? [];
+  for (const p of input.rubric.parts) {
+    if (input.intake.error !== undefined) out.set(p.id, `Not graded: ${input.intake.error}`);
+    else if (syntax.length > 0) out.set(p.id, `Not graded: your code does not compile.\n${syntaxSummary(syntax)}`);
+    else {
+      const missing = p.files.filter((f) => input.intake.missing.includes(f));
+      if (missing.length > 0) out.set(p.id, `Not graded: ${missing.map(missingSentence).join(" ")}`);
+    }
+  }
+  return out;
+}
+
+function missingSentence(file: string): string {
+  const base = file.slice(file.lastIndexOf("/") + 1);
+  return `Your submission has no ${base}; it is expected at ${file}.`;
+}
+
+function syntaxSummary(errors: readonly Diagnostic[]): string {
+  const shown = errors.slice(0, 5).map(formatDiagnostic);
+  if (errors.length > 5) shown.push(`... and ${errors.length - 5} more`);
+  return shown.join("\n");
+}
+
+function scoreThreshold(th: RubricThreshold, input: ScoreInput, block: string | undefined): ScoredItem {
+  const reference = input.reference[th.id];
+  const o = input.outcomes.find((x) => x.key === scenarioKey(th.id));
+  const base = {
+    id: th.id,
+    kind: "threshold" as const,
+    part: th.part,
+    title: th.title,
+    maxScore: th.points,
+    visibility: th.visibility,
+  };
+  const hint = th.hint === "" ? "" : `\nHint: ${th.hint}`;
+  const zero = (output: string, detail: string, measured: number | null): ScoredItem => ({
+    ...base,
+    score: 0,
+    passed: false,
+    output,
+    detail,
+    ...(reference !== undefined ? { figure: { figure: th.figure, measured, reference, worst: th.worst } } : {}),
+  });
+  if (block !== undefined) return zero(block, block, null);
+  if (reference === undefined)
+    return zero(
+      "Not graded (a problem of the grader, not of your code).",
+      "No reference figure: the reference solution's run of this scenario failed.",
+      null,
+    );
+  const sc = o?.scenario;
+  if (o === undefined || sc === undefined || !sc.ok || sc.audit.length > 0 || sc.value === null) {
+    const why =
+      o === undefined ? ["The scenario did not run."] : sc === undefined ? [o.message] : [...sc.failures, ...sc.audit];
+    const shown = why.slice(0, 3).join("\n");
+    const output =
+      th.visibility === "hidden"
+        ? `Failed: the scenario did not run correctly on your kernel, so its figure does not count.${hint}`
+        : `The scenario did not run correctly on your kernel, so its figure does not count:\n${shown}${hint}`;
+    return zero(output, why.join("\n"), sc?.value ?? null);
+  }
+  const m = sc.value;
+  const points = m <= reference ? th.points : m >= th.worst ? 0 : (th.points * (th.worst - m)) / (th.worst - reference);
+  const got = round(points);
+  const figure = { figure: th.figure, measured: m, reference, worst: th.worst };
+  const text = `${th.figure} = ${m}; full credit at ${reference} or less, none at ${th.worst} or more.`;
+  const output = got === th.points ? "" : th.visibility === "hidden" ? `${th.figure} = ${m}.${hint}` : `${text}${hint}`;
+  return { ...base, score: got, passed: got === th.points, output, detail: text, figure };
+}
+
+function problemsOf(input: ScoreInput): string[] {
+  const out: string[] = [...input.intake.notes.filter((n) => n !== input.intake.error)];
+  if (input.intake.error !== undefined) out.unshift(input.intake.error);
+  for (const f of input.intake.missing) if (input.intake.error === undefined) out.push(missingSentence(f));
+  const ws = input.workspace;
+  if (ws !== null && ws.syntaxErrors.length > 0)
+    out.push(`Your code does not compile, so no test could run:\n${syntaxSummary(ws.syntaxErrors)}`);
+  if (ws !== null && ws.typeErrors.length > 0)
+    out.push(`TypeScript finds type errors (the tests ran anyway):\n${ws.typeErrors.map(formatDiagnostic).join("\n")}`);
+  return out;
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+/** Points to two decimals, the same way every time. */
+export function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** The result of a submission the grader itself failed on: every item 0, the cause for the instructor. */
+export function graderErrorResult(
+  input: Omit<ScoreInput, "workspace" | "outcomes" | "reference">,
+  error: string,
+): SubmissionResult {
+  const r = score({ ...input, workspace: null, outcomes: [], reference: {} });
+  const output =
+    "Not graded: the grader failed on this submission (not a fault of your code); your instructor has been told.";
+  return {
+    ...r,
+    status: "grader-error",
+    score: 0,
+    parts: r.parts.map((p) => ({ ...p, score: 0 })),
+    items: r.items.map((i) => ({ ...i, score: 0, passed: false, output, detail: error })),
+    graderError: error,
+  };
+}
