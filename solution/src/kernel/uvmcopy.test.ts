@@ -6,6 +6,8 @@ import { PGSIZE, PTE2PA, PTE_COW, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../h
 import * as hartModule from "./hart";
 import { Proc, alive, allprocs, audit, boot, fork, kfreecount, krefcnt, mappings, resident, sbrk } from "./index";
 import { BSS, DATA, HEAP, STACK, TEXT, forkOk, frameOf, load, pteOf, spawnOk, store } from "./test-support";
+import { uvmcopy } from "./uvmcopy";
+import { freewalk, mappedPages, uvmcreate } from "./vm";
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -203,4 +205,19 @@ describe("fork() when memory runs out", () => {
     expect(m.counters().framesCopied).toBe(0);
     expect(audit()).toEqual([]);
   });
+});
+
+test("uvmcopy() that runs out of page-table frames returns -1 with the child's table emptied and its references dropped", () => {
+  // as above with 11 frames: the parent holds 9, the child's root takes the
+  // 10th and its first level-0 table the 11th; the stack's table fails
+  const m = boot({ frames: 11 });
+  const p = spawnOk();
+  expect(store(p, STACK, [1])).toBe("ok");
+  const child = uvmcreate()!;
+  expect(uvmcopy(p.pagetable!, child, p.asid)).toBe(-1);
+  expect(mappedPages(child)).toEqual([]);
+  for (const x of mappings(p.pagetable!)) expect(krefcnt(PTE2PA(x.pte))).toBe(1);
+  freewalk(child); // what fork's undo does next: the tables were the child's only frames
+  expect(m.counters().framesInUse).toBe(9);
+  expect(audit()).toEqual([]);
 });
