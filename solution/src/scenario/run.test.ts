@@ -285,6 +285,33 @@ describe("a killed process", () => {
     ]);
   });
 
+  test("a waiter killed by the COW fault of its own wait's copyout is a kill like any other, not a failed step", () => {
+    // 12 frames: P's 8 (init and bss), C1's 2 page tables, C2's 2 and its
+    // stack page and table: after C1 exits, 2 frames are free, and C2's
+    // stack takes them. P's bss is shared with C2, so storing the status
+    // there needs a copy, and no frame is left for it.
+    const r = run(
+      [
+        spawnP,
+        { op: "touch", proc: "P", addr: "bss", pages: 1, access: "write" },
+        { op: "fork", proc: "P", as: "C1" },
+        { op: "fork", proc: "P", as: "C2" },
+        { op: "exit", proc: "C1" },
+        { op: "touch", proc: "C2", addr: "stack", pages: 1, access: "write" },
+        { op: "expect", counter: "framesInUse", equals: 12 },
+        { op: "wait", proc: "P", statusAddr: "bss" },
+        { op: "expect", proc: "P", figure: "killedBy", equals: "SIGKILL" },
+        { op: "expect", counter: "oomKills", equals: 1 },
+        { op: "read", proc: "C2", addr: "bss", bytes: 1, expect: [0xa5] },
+        { op: "wait", proc: "P" },
+      ],
+      { machine: { frames: 12 } },
+    );
+    expect(r.failures).toEqual([
+      "steps[11] (wait P): process P was killed by SIGKILL at steps[7] and cannot run any more",
+    ]);
+  });
+
   test("an exited process cannot run either", () => {
     const r = run([
       spawnA,

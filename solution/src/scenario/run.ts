@@ -250,7 +250,11 @@ class Run {
     const b = this.#use(step.proc);
     const addr = step.statusAddr === undefined ? null : this.#resolve(b, step.statusAddr, 4);
     const child = wait(b.proc, addr);
-    if (!alive(b.proc)) this.#killedAt.set(b.proc, path);
+    // killed by a fault in its own copyout: recorded as any kill, not a failed step
+    if (!alive(b.proc)) {
+      this.#killedAt.set(b.proc, path);
+      return;
+    }
     if (child === "ECHILD")
       throw new StepFailure(`no child of ${step.proc} has exited, so there is nothing to wait for`);
     if (child === "EFAULT") {
