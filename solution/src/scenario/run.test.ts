@@ -374,6 +374,23 @@ describe("the result", () => {
     expect(JSON.stringify(run(loop))).toBe(JSON.stringify(run(loop)));
   });
 
+  test("a machine without a TLB (tlbEntries 0) gives the same results; only the cycles differ", () => {
+    // the loop touches each page about once per step; reading one page again
+    // and again is what a TLB serves without a walk
+    const steps = [
+      ...loop.slice(0, -1),
+      { op: "repeat", times: 5, steps: [{ op: "read", proc: "P", addr: "buf", bytes: 4 }] },
+    ];
+    const cached = run(steps);
+    const uncached = run(steps, { machine: { tlbEntries: 0 } });
+    expect(uncached.failures).toEqual([]);
+    expect(uncached.processes).toEqual(cached.processes);
+    const { cycles: slow, ...rest } = uncached.counters;
+    const { cycles: fast, ...cachedRest } = cached.counters;
+    expect(rest).toEqual(cachedRest);
+    expect(slow).toBeGreaterThan(fast); // every access walks the page table
+  });
+
   test("machine.seed changes which frames are used, not the counters or figures", () => {
     const framesOfP = (seed?: number): { r: ScenarioResult; frames: number[] } => {
       let frames: number[] = [];
