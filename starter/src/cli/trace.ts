@@ -1,13 +1,18 @@
 // `oslab trace FILE`: runs a scenario and prints, step by step, what the
 // kernel did (faults and how they were resolved, forks, exits, fences) and
 // each process's page table afterwards, with the frames' reference counts.
+// With `--html OUT` it writes the same as a page to step through instead
+// (trace-viewer.ts).
 
+import { writeFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { hex8 } from "../hw/_format";
 import { PTE_A, PTE_COW, PTE_D, PTE_G, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../hw/riscv";
 import { TraceEvent } from "../kernel/index";
 import { ScenarioError, loadScenario } from "../scenario/parse";
 import { PteRun, StepView, Timeline, buildTimeline } from "../scenario/timeline";
+import { Scenario } from "../scenario/types";
+import { traceViewerPage } from "./trace-viewer";
 
 export interface TraceArgs {
   file: string;
@@ -18,18 +23,26 @@ export const command = "trace <file>";
 export const describeTrace = "Run a scenario step by step, showing page tables, reference counts and faults";
 
 export function builder(y: Argv): Argv<TraceArgs> {
-  return y.positional("file", {
-    type: "string",
-    demandOption: true,
-    describe: "scenario JSON file",
-  }) as unknown as Argv<TraceArgs>;
+  return y
+    .positional("file", {
+      type: "string",
+      demandOption: true,
+      describe: "scenario JSON file",
+    })
+    .option("html", {
+      type: "string",
+      requiresArg: true,
+      describe: "write a web page that steps through the trace to this file, instead of printing it",
+    }) as unknown as Argv<TraceArgs>;
 }
 
 /** Runs the command; returns the exit status (as `oslab run`). */
 export function traceCommand(args: TraceArgs, out: (s: string) => void = console.log): number {
   let timeline: Timeline;
+  let scenario: Scenario;
   try {
-    timeline = buildTimeline(loadScenario(args.file));
+    scenario = loadScenario(args.file);
+    timeline = buildTimeline(scenario);
   } catch (e) {
     if (e instanceof ScenarioError) {
       out(e.where === "" ? e.message : `${args.file}: ${e.message}`);
@@ -37,7 +50,18 @@ export function traceCommand(args: TraceArgs, out: (s: string) => void = console
     }
     throw e;
   }
-  out(formatTimeline(timeline));
+  if (args.html !== undefined) {
+    const page = traceViewerPage(timeline, { title: scenario.name, description: scenario.description });
+    try {
+      writeFileSync(args.html, page);
+    } catch (e) {
+      out(`Cannot write the trace page "${args.html}": ${(e as Error).message}`);
+      return 2;
+    }
+    out(`Wrote ${args.html}: ${timeline.steps.length - 1} steps. Open it in a browser and step with the arrow keys.`);
+  } else {
+    out(formatTimeline(timeline));
+  }
   return timeline.result.ok ? 0 : 1;
 }
 
@@ -54,7 +78,7 @@ export function formatTimeline(t: Timeline): string {
 
 function formatStep(s: StepView): string[] {
   const lines = [`== ${s.path}: ${s.text}`];
-  for (const e of summarise(s.events)) lines.push(`   ${e}`);
+  for (const e of eventLines(s.events)) lines.push(`   ${e.text}`);
   for (const p of s.processes) {
     if (p.state !== "running") {
       lines.push(`   ${p.name} (pid ${p.pid}) ${p.state}${p.killedBy ? " by " + p.killedBy : ""}`);
@@ -84,10 +108,20 @@ export function flagText(flags: number): string {
   return `${rwx} ${extra}${flags & PTE_COW ? " cow" : "    "}${v}`;
 }
 
-// Events as short lines; faults of one kind in a row (allocations and
-// fences between them aside) become one line.
-function summarise(events: readonly TraceEvent[]): string[] {
-  const out: string[] = [];
+/** One line about what the kernel did during a step; `pid` is the process a fault or call was in. */
+export interface EventLine {
+  readonly kind: "fault" | "syscall" | "frames";
+  readonly text: string;
+  readonly pid: number | null;
+}
+
+/**
+ * A step's events as short lines: faults of one kind in a row (allocations
+ * and fences between them aside) become one line, and the frames allocated
+ * and freed and the fences are counted on a last line.
+ */
+export function eventLines(events: readonly TraceEvent[]): EventLine[] {
+  const out: EventLine[] = [];
   const shown = events.filter((e) => e.kind === "fault" || e.kind === "syscall");
   let i = 0;
   while (i < shown.length) {
@@ -95,17 +129,18 @@ function summarise(events: readonly TraceEvent[]): string[] {
     if (e.kind === "fault") {
       let j = i + 1;
       while (j < shown.length && sameFault(shown[j]!, e)) j++;
-      out.push(faultLine(e, j - i));
+      out.push({ kind: "fault", text: faultLine(e, j - i), pid: e.pid });
       i = j;
       continue;
     }
-    if (e.kind === "syscall") out.push(`pid ${e.pid} ${e.name}: ${e.result}`);
+    if (e.kind === "syscall") out.push({ kind: "syscall", text: `pid ${e.pid} ${e.name}: ${e.result}`, pid: e.pid });
     i++;
   }
   const fences = events.filter((e) => e.kind === "fence").length;
   const allocs = events.filter((e) => e.kind === "alloc").length;
   const frees = events.filter((e) => e.kind === "free").length;
-  if (fences + allocs + frees > 0) out.push(`${allocs} frame(s) allocated, ${frees} freed, ${fences} sfence.vma`);
+  if (fences + allocs + frees > 0)
+    out.push({ kind: "frames", text: `${allocs} frame(s) allocated, ${frees} freed, ${fences} sfence.vma`, pid: null });
   return out;
 }
 
