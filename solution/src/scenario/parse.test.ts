@@ -147,6 +147,10 @@ describe("an invalid file is refused with a message naming the field", () => {
     ["a step that is not an object", v1([5]), "steps[0]: must be an object, not 5"],
     ["a step with no op", v1([{ as: "A" }]), `steps[0].op: must be one of ${OPS}`],
     ["an unknown op", v1([A, { op: "jump" }]), `steps[1].op: unknown op "jump" (one of ${OPS})`],
+    // names every JavaScript object has are not ops either
+    ["the op toString", v1([{ op: "toString" }]), `steps[0].op: unknown op "toString" (one of ${OPS})`],
+    ["the op constructor", v1([{ op: "constructor" }]), `steps[0].op: unknown op "constructor" (one of ${OPS})`],
+    ["the op __proto__", v1([{ op: "__proto__" }]), `steps[0].op: unknown op "__proto__" (one of ${OPS})`],
     ["a missing field", v1([{ op: "spawn", as: "A" }]), 'steps[0].image: missing (op "spawn" needs it)'],
     [
       "a field the op does not have",

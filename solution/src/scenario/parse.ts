@@ -161,7 +161,8 @@ function parseStep(value: unknown, where: string, env: Env): Step {
   const step = object(value, where);
   if (typeof step.op !== "string")
     throw new ScenarioError(`${where}.op`, `must be one of ${Object.keys(OPS).join(", ")}`);
-  const spec = OPS[step.op];
+  // own keys only: "toString" or "constructor" are not ops
+  const spec = Object.hasOwn(OPS, step.op) ? OPS[step.op] : undefined;
   if (spec === undefined) {
     throw new ScenarioError(`${where}.op`, `unknown op "${step.op}" (one of ${Object.keys(OPS).join(", ")})`);
   }
