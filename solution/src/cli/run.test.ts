@@ -75,7 +75,7 @@ test("exit status 2 for an invalid file, with the file, step and field named", (
   expect(oslabRun(f)).toEqual({ status: 2, out: `${f}: steps[3].addr: unknown label "buff"` });
 });
 
-test("exit status 2 for a file that is missing or not JSON", () => {
+test("exit status 2 for a file that is missing, not JSON or not an object, with the file named", () => {
   const missing = path.join(dir, "missing.json");
   expect(oslabRun(missing)).toEqual({
     status: 2,
@@ -85,6 +85,8 @@ test("exit status 2 for a file that is missing or not JSON", () => {
   const { status, out } = oslabRun(garbled);
   expect(status).toBe(2);
   expect(out.startsWith(`Cannot read scenario "${garbled}": it is not valid JSON (`)).toBe(true);
+  const list = file("list.json", []);
+  expect(oslabRun(list)).toEqual({ status: 2, out: `Cannot read scenario "${list}": it must be an object, not []` });
 });
 
 test("--audit also fails a run whose expectations held when the kernel's state is unsound at the end", () => {

@@ -374,10 +374,13 @@ describe("loadScenario()", () => {
     expect(loadScenario(file).name).toBe("tiny");
   });
 
-  test("refuses a file that is not JSON, or not there, saying which file", () => {
+  test("refuses a file that is not JSON, not an object, or not there, saying which file", () => {
     const bad = path.join(dir, "bad.json");
     fs.writeFileSync(bad, "{ version: 1");
     expect(() => loadScenario(bad)).toThrow(new RegExp(`^Cannot read scenario "${bad}": it is not valid JSON \\(`));
+    const array = path.join(dir, "array.json");
+    fs.writeFileSync(array, "[1]");
+    expect(() => loadScenario(array)).toThrow(`Cannot read scenario "${array}": it must be an object, not [1]`);
     const missing = path.join(dir, "missing.json");
     expect(() => loadScenario(missing)).toThrow(`Cannot read scenario "${missing}": ENOENT`);
   });

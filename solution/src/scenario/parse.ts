@@ -85,7 +85,15 @@ export function loadScenario(file: string): Scenario {
     throw new ScenarioError("", `Cannot read scenario "${file}": it is not valid JSON (${(e as Error).message})`);
   }
   const name = file.replace(/^.*[\\/]/, "").replace(/\.json$/, "");
-  return parseScenario(json, name);
+  try {
+    return parseScenario(json, name);
+  } catch (e) {
+    // no field to name (the file holds no object): name the file, as the read errors do
+    if (e instanceof ScenarioError && e.where === "") {
+      throw new ScenarioError("", `Cannot read scenario "${file}": it ${e.message}`);
+    }
+    throw e;
+  }
 }
 
 /** Checks `json` against the format; `fallbackName` names a scenario with no `name`. */
