@@ -5,6 +5,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { studentCommands } from "../solution/src/cli/oslab";
+import * as handout from "../handout/handout";
 import * as demo from "./demo";
 import * as starter from "./starter";
 import * as grade from "../grader/cli";
@@ -37,6 +38,9 @@ void studentCommands(yargs(hideBin(process.argv)).scriptName("oslab"))
       seed: args.seed,
       ...(args.labDir !== undefined ? { labDir: args.labDir } : {}),
     });
+  })
+  .command(handout.command, handout.describe, handout.builder, async (args) => {
+    process.exitCode = await handout.handoutCommand(args);
   })
   .demandCommand(1, "Name a command (see --help)")
   .strict()

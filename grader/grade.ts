@@ -78,10 +78,14 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
   const pool = new WorkerPool({ entry: kit.workerEntry, memoryMb: kit.rubric.limits.memoryMb, warm: jobs });
   try {
     const t1 = performance.now();
-    const baseline = options.baseline ?? (await establishBaseline(kit, pool, seed));
+    const pending =
+      options.baseline !== undefined ? Promise.resolve(options.baseline) : establishBaseline(kit, pool, seed);
+    // while the reference runs in a worker, the type checker parses the kit once
+    const checker = new TypeChecker(path.dirname(kit.kitSrc), kit.rubric.studentFiles);
+    checker.check(new Map());
+    const baseline = await pending;
     const baselineMs = performance.now() - t1;
     options.onEvent?.({ type: "baseline", warnings: baseline.warnings });
-    const checker = new TypeChecker(path.dirname(kit.kitSrc), kit.rubric.studentFiles);
     const results: SubmissionResult[] = [];
     const meta = { graderVersion: GRADER_VERSION, seed, warnings: baseline.warnings };
     let startupMs = 0;
@@ -235,12 +239,14 @@ export async function establishBaseline(kit: Kit, pool: WorkerPool, seed: number
 function request(kit: Kit, workspace: string, seed: number) {
   const scenarios: ScenarioJob[] = kit.rubric.thresholds.map((t) => ({
     id: t.id,
-    file: path.join(workspace, "thresholds", t.scenario),
+    file: path.join(kit.cacheDir, "thresholds", t.scenario),
     figure: t.figure,
   }));
   const limits = kit.rubric.limits;
   return {
+    kit: kit.cacheDir,
     workspace,
+    studentFiles: kit.rubric.studentFiles,
     testFiles: kit.testFiles,
     scenarios,
     stepBudget: limits.stepBudget,

@@ -5,7 +5,16 @@
 // contents, so a second batch with nothing changed compiles nothing.
 
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { loadLab, repoRoot } from "../labs/lab";
@@ -22,7 +31,11 @@ export interface Kit {
   readonly kitSrc: string;
   /** TypeScript sources the starter ships (its stubs run in place of a missing student file). */
   readonly starterSrc: string;
-  /** Compiled: src/** (provided code), tests/** (hidden suites), thresholds/*.json, worker/*.js. */
+  /**
+   * Compiled, read-only: src/** (provided code, the solution's student files
+   * included: a workspace's replace them), tests/** (hidden suites),
+   * thresholds/** (scenarios), worker/*.js.
+   */
   readonly cacheDir: string;
   /** Hidden suite files, relative to tests/, sorted ("fork.test.js"). */
   readonly testFiles: readonly string[];
@@ -44,8 +57,6 @@ export const COMPILER_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.CommonJS,
   esModuleInterop: true,
-  inlineSourceMap: true,
-  inlineSources: true,
 };
 
 /** The grader's own files the worker process runs (compiled with the kit). */
@@ -84,13 +95,14 @@ export function prepareKit(lab: string, options: KitOptions = {}): Kit {
       const out = path.join(tmp, rel.replace(/\.ts$/, ".js"));
       mkdirSync(path.dirname(out), { recursive: true });
       const text = readFileSync(file, "utf8");
-      writeFileSync(out, file.endsWith(".js") ? text : transpile(text, rel).js);
+      writeFileSync(out, file.endsWith(".js") ? text : transpile(text, rel, false).js);
     }
     for (const s of scenarios) {
       const out = path.join(tmp, "thresholds", s);
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileSync(out, readSource(path.join(labDir, s), s));
     }
+    readOnly(tmp);
     writeFileSync(path.join(tmp, ".complete"), "");
     try {
       renameSync(tmp, cacheDir);
@@ -111,22 +123,31 @@ export function prepareKit(lab: string, options: KitOptions = {}): Kit {
   };
 }
 
-/** Copies the compiled kit and suites into `dir` (a new workspace); the student files come after. */
-export function copyKit(kit: Kit, dir: string): void {
-  for (const sub of ["src", "tests", "thresholds"]) {
-    const from = path.join(kit.cacheDir, sub);
-    if (existsSync(from)) cpSync(from, path.join(dir, sub), { recursive: true });
-  }
-}
-
-/** Transpiles one TypeScript file (its path relative to the workspace, for the source map); syntax errors come back. */
-export function transpile(text: string, rel: string): { js: string; diagnostics: readonly ts.Diagnostic[] } {
+/**
+ * Transpiles one TypeScript file (`rel`: its path in the workspace); syntax
+ * errors come back. Student files get an inline source map, so that a stack
+ * trace names their own lines; the kit's files load faster without one.
+ */
+export function transpile(
+  text: string,
+  rel: string,
+  sourceMap = true,
+): { js: string; diagnostics: readonly ts.Diagnostic[] } {
   const out = ts.transpileModule(text, {
-    compilerOptions: COMPILER_OPTIONS,
+    compilerOptions: sourceMap ? { ...COMPILER_OPTIONS, inlineSourceMap: true, inlineSources: true } : COMPILER_OPTIONS,
     fileName: path.basename(rel),
     reportDiagnostics: true,
   });
   return { js: out.outputText, diagnostics: out.diagnostics ?? [] };
+}
+
+// Compiled files are made read-only: submissions run beside them.
+function readOnly(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) readOnly(p);
+    else chmodSync(p, 0o444);
+  }
 }
 
 // One of the grader's own files: its TypeScript beside this file (in the

@@ -5,16 +5,21 @@
 /** A threshold's scenario for the worker to run on the submission. */
 export interface ScenarioJob {
   readonly id: string;
-  /** The scenario file, absolute (inside the workspace). */
+  /** The scenario file, absolute (in the kit). */
   readonly file: string;
   readonly figure: string;
 }
 
-/** Parent to worker: run this workspace's suites, except the units in `skip`. */
+/** Parent to worker: run the suites on this workspace's student files, except the units in `skip`. */
 export interface RunRequest {
   readonly type: "run";
+  /** The compiled kit: src/ (provided code), tests/ (hidden suites). */
+  readonly kit: string;
+  /** Holds the student files, compiled, at their paths (src/kernel/cow.js). */
   readonly workspace: string;
-  /** Suite files relative to <workspace>/tests, in order. */
+  /** The student files' paths, as in the rubric ("src/kernel/cow.ts"). */
+  readonly studentFiles: readonly string[];
+  /** Suite files relative to <kit>/tests, in order. */
   readonly testFiles: readonly string[];
   readonly scenarios: readonly ScenarioJob[];
   /** Units already finished (or given up on) in an earlier process. */

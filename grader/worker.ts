@@ -1,7 +1,8 @@
 // The worker process: started warm (the test runner and Jest's matchers
 // already loaded), it runs exactly one submission's hidden suites and
-// threshold scenarios, then exits. "@lab/..." resolves to the submission's
-// workspace. Before each unit it tells the parent which one starts, so that
+// threshold scenarios, then exits. "@lab/..." resolves to the kit's compiled
+// code, except that a student file resolves to the submission's workspace,
+// from wherever it is imported. Before each unit it tells the parent which one starts, so that
 // a unit that hangs or kills the process can be named from outside.
 
 // The workspace is known only at run time, hence require() rather than import.
@@ -12,9 +13,11 @@ import { format, inspect } from "node:util";
 import { TestEnd, globals, runFile } from "./_harness";
 import { RunRequest, WorkerMessage, scenarioKey, testKey } from "./protocol";
 
+type Parent = { id: string; filename: string; paths: string[] } | null | undefined;
 type Loader = {
-  _load: (request: string, parent: unknown, isMain: boolean) => unknown;
-  _resolveFilename: (request: string, parent: unknown, isMain: boolean, options?: unknown) => string;
+  _load: (request: string, parent: Parent, isMain: boolean) => unknown;
+  _resolveFilename: (request: string, parent: Parent, isMain: boolean, options?: unknown) => string;
+  _nodeModulePaths: (dir: string) => string[];
 };
 
 const LOG_LIMIT = 2000;
@@ -24,6 +27,10 @@ const send = (m: WorkerMessage, then?: () => void): void => {
 };
 
 let workspace = "";
+let kit = "";
+/** Compiled student file in the kit -> the workspace's; and back. */
+const toWorkspace = new Map<string, string>();
+const toKit = new Map<string, string>();
 let logs = "";
 let stray: unknown[] = [];
 
@@ -33,8 +40,15 @@ function main(): void {
   const loader = Module as unknown as Loader;
   const resolve = loader._resolveFilename;
   loader._resolveFilename = function (request, parent, isMain, options) {
-    const mapped = request.startsWith("@lab/") ? path.join(workspace, "src", request.slice(5)) : request;
-    return resolve.call(this, mapped, parent, isMain, options);
+    const mapped = request.startsWith("@lab/") ? path.join(kit, "src", request.slice(5)) : request;
+    // a student file imports "./defs" as if it sat in the kit
+    const asKit = parent?.filename !== undefined ? toKit.get(parent.filename) : undefined;
+    const from: Parent =
+      asKit === undefined
+        ? parent
+        : { id: asKit, filename: asKit, paths: loader._nodeModulePaths(path.dirname(asKit)) };
+    const file = resolve.call(this, mapped, from, isMain, options);
+    return toWorkspace.get(file) ?? file;
   };
   const load = loader._load;
   loader._load = function (request, parent, isMain) {
@@ -70,17 +84,25 @@ function capture(text: string): void {
 
 async function run(req: RunRequest): Promise<void> {
   workspace = req.workspace;
+  kit = req.kit;
+  for (const f of req.studentFiles) {
+    const js = f.replace(/\.ts$/, ".js");
+    toWorkspace.set(path.join(kit, js), path.join(workspace, js));
+    toKit.set(path.join(workspace, js), path.join(kit, js));
+  }
   const skip = new Set(req.skip);
-  const mainFile = path.join(workspace, "src", "kernel", "main.js");
+  const mainFile = path.join(kit, "src", "kernel", "main.js");
   const fresh = (): void => {
     // each suite gets fresh modules, as under Jest; boot() gets the rubric's step budget
-    for (const k of Object.keys(require.cache)) if (k.startsWith(workspace + path.sep)) delete require.cache[k];
+    for (const k of Object.keys(require.cache)) {
+      if (k.startsWith(workspace + path.sep) || k.startsWith(kit + path.sep)) delete require.cache[k];
+    }
     const main = require(mainFile) as { boot: (o?: { stepBudget?: number }) => unknown };
     const boot = main.boot;
     main.boot = (o = {}) => boot({ ...o, stepBudget: o.stepBudget ?? req.stepBudget });
   };
   for (const file of req.testFiles) {
-    const abs = path.join(workspace, "tests", file);
+    const abs = path.join(kit, "tests", file);
     send({ type: "loading", file });
     try {
       await runFile(
@@ -106,8 +128,8 @@ async function run(req: RunRequest): Promise<void> {
     start(key, req.seed);
     try {
       fresh();
-      const { loadScenario } = require(path.join(workspace, "src", "scenario", "parse.js"));
-      const { runScenario } = require(path.join(workspace, "src", "scenario", "run.js"));
+      const { loadScenario } = require(path.join(kit, "src", "scenario", "parse.js"));
+      const { runScenario } = require(path.join(kit, "src", "scenario", "run.js"));
       const r = runScenario(loadScenario(job.file));
       const value = figureOf(r, job.figure);
       const scenario = { ok: r.ok === true, failures: strings(r.failures), audit: strings(r.audit), value };
@@ -156,12 +178,12 @@ export function describeError(e: unknown): string {
   if (!(e instanceof Error)) return `The code threw a value that is not an Error: ${inspect(e, { depth: 2 })}`;
   const assertion = "matcherResult" in e;
   const head = assertion ? e.message : `${e.name}: ${e.message}`;
-  const src = path.join(workspace, "src") + path.sep;
+  const roots = [path.join(workspace, "src") + path.sep, path.join(kit, "src") + path.sep];
   const frames = (e.stack ?? "")
     .split("\n")
-    .filter((l) => /^\s+at /.test(l) && l.includes(src))
+    .filter((l) => /^\s+at /.test(l) && roots.some((r) => l.includes(r)))
     .slice(0, 6)
-    .map((l) => "    " + l.trim().split(src).join("src/"));
+    .map((l) => "    " + roots.reduce((t, r) => t.split(r).join("src/"), l.trim()));
   return stripAnsi([head, ...frames].join("\n"));
 }
 

@@ -1,12 +1,14 @@
-// Stage 2, workspace: a temporary folder holding the kit's compiled code,
-// the hidden suites and the submission's student files (each transpiled on
-// its own; a missing one is replaced by the starter's stub). Syntax errors
-// come from the transpiler; type errors from a check against the kit.
+// Stage 2, workspace: a temporary folder holding the submission's student
+// files, each as submitted (TypeScript) and transpiled on its own (a missing
+// one is the starter's stub). The worker runs them with the kit's compiled
+// code, which stays in the kit's cache: its imports of a student file are
+// sent to the workspace's. Syntax errors come from the transpiler; type
+// errors from a check against the kit.
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Kit, copyKit, transpile } from "./kit";
+import { Kit, transpile } from "./kit";
 import { safeId } from "./intake";
 import { Diagnostic, Intake, Workspace } from "./model";
 import { TypeChecker, toDiagnostic } from "./typecheck";
@@ -21,7 +23,6 @@ export interface WorkspaceOptions {
 /** Builds the workspace of one submission. */
 export function createWorkspace(kit: Kit, intake: Intake, options: WorkspaceOptions = {}): Workspace {
   const dir = mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), `oslab-${safeId(intake.source.id)}-`));
-  copyKit(kit, dir);
   const submitted = new Map(intake.files.map((f) => [f.path, f.text]));
   const syntaxErrors: Diagnostic[] = [];
   for (const rel of kit.rubric.studentFiles) {

@@ -1,0 +1,61 @@
+// `npm run bench:grade`: grades a batch of 40 submissions (the reference, the
+// starter and classic mistakes, repeated; examples/submissions/ when it
+// exists) and prints the wall time, the time per submission, and where the
+// time goes. A figure to read, not a test.
+
+import { existsSync, mkdtempSync, readdirSync, rmSync, cpSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadLab, repoRoot } from "../labs/lab";
+import { VARIANTS, writeSubmission } from "./_variants";
+import { gradeBatch } from "./grade";
+
+const COUNT = 40;
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const lab = loadLab("cow", root);
+  const realRubric = existsSync(path.join(lab.dir, "rubric.json"));
+  const labDir = realRubric ? lab.dir : path.join(root, "grader", "test-fixtures", "cow");
+  const files = ["src/kernel/uvmcopy.ts", "src/kernel/cow.ts", "src/kernel/uvmfree.ts"];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "oslab-bench-"));
+  const subs = path.join(tmp, "class");
+  const examples = path.join(root, "examples", "submissions");
+  const kinds: ((dest: string) => void)[] = [];
+  const exampleDirs = existsSync(examples) ? readdirSync(examples).filter((d) => !d.startsWith(".")) : [];
+  if (exampleDirs.length >= 3) {
+    for (const d of exampleDirs) kinds.push((dest) => cpSync(path.join(examples, d), dest, { recursive: true }));
+  } else {
+    kinds.push((dest) => writeSubmission(lab.solution, files, dest));
+    kinds.push((dest) => writeSubmission(lab.starter, files, dest));
+    for (const v of VARIANTS) kinds.push((dest) => writeSubmission(lab.solution, files, dest, v.edits));
+  }
+  for (let i = 0; i < COUNT; i++) kinds[i % kinds.length]!(path.join(subs, `s${String(i).padStart(2, "0")}`));
+  const jobs = os.availableParallelism();
+  console.log(
+    `bench:grade: ${COUNT} submissions (${exampleDirs.length >= 3 ? "examples/submissions" : "reference, starter, " + VARIANTS.length + " mistakes"}), ` +
+      `lab ${realRubric ? "labs/cow" : "grader/test-fixtures/cow (no labs/cow/rubric.json yet)"}, ${jobs} jobs`,
+  );
+  try {
+    const { timing: t, summary } = await gradeBatch([subs], { lab: "cow", labDir, out: path.join(tmp, "out"), jobs });
+    const per = t.totalMs / COUNT;
+    const graded = t.totalMs - t.prepareMs - t.baselineMs;
+    const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+    console.log(`total wall time            ${s(t.totalMs)}`);
+    console.log(
+      `per submission, amortized  ${(per / 1000).toFixed(3)} s (grading phase alone: ${(graded / COUNT / 1000).toFixed(3)} s)`,
+    );
+    console.log(`  prepare (compile cache)  ${s(t.prepareMs)}`);
+    console.log(`  reference run (baseline) ${s(t.baselineMs)}`);
+    console.log(`  summed over submissions: waiting for a warm worker ${s(t.startupMs)}, running tests ${s(t.testMs)}`);
+    console.log(`  workers forked           ${t.workersForked}`);
+    const dominant = t.testMs >= t.startupMs ? "running the tests" : "starting workers";
+    console.log(
+      `dominates: ${dominant}; mean score ${(summary.rows.reduce((a, r) => a + r.score, 0) / COUNT).toFixed(1)} / ${summary.maxScore}`,
+    );
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+void main();
