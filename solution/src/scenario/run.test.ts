@@ -178,6 +178,16 @@ describe("the ops", () => {
   });
 });
 
+test("a spawn with no frame left for the image fails, undoes itself, and the name cannot be used", () => {
+  const r = run([spawnA, { op: "read", proc: "A", addr: "text", bytes: 1 }], { machine: { frames: 6 } });
+  expect(r.failures).toEqual([
+    "steps[0] (spawn A from init): spawn failed: ENOMEM (no frame left for the image)",
+    "steps[1] (read A text): process A was never created (its fork or spawn failed)",
+  ]);
+  expect(r.counters.framesInUse).toBe(0);
+  expect(r.processes).toEqual({});
+});
+
 describe("expectError", () => {
   test("a fork that must fail with ENOMEM passes when it does, and binds no name", () => {
     // 7 frames: init takes them all, and the child needs a root page table
@@ -389,6 +399,24 @@ describe("the result", () => {
     const { cycles: fast, ...cachedRest } = cached.counters;
     expect(rest).toEqual(cachedRest);
     expect(slow).toBeGreaterThan(fast); // every access walks the page table
+  });
+
+  test("with one ASID for every process (machine.asids 2), only the fences and cycles change", () => {
+    const steps = [
+      ...loop.slice(0, 4),
+      { op: "write", proc: "B", addr: "buf", bytes: [8] },
+      { op: "write", proc: "P", addr: "buf", bytes: [9] },
+      { op: "read", proc: "B", addr: "buf", bytes: 2, expect: [8, 3] },
+      { op: "read", proc: "P", addr: "buf", bytes: 2, expect: [9, 3] },
+    ];
+    const many = run(steps);
+    const one = run(steps, { machine: { asids: 2 } });
+    expect(one.failures).toEqual([]);
+    expect(one.processes).toEqual(many.processes);
+    const { cycles: _c1, tlbFlushes: oneFlushes, ...oneRest } = one.counters;
+    const { cycles: _c2, tlbFlushes: manyFlushes, ...manyRest } = many.counters;
+    expect(oneRest).toEqual(manyRest);
+    expect(oneFlushes).toBeGreaterThan(manyFlushes); // each switch between P and B recycles ASID 1
   });
 
   test("machine.seed changes which frames are used, not the counters or figures", () => {
