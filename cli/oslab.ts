@@ -9,6 +9,7 @@ import * as handout from "../handout/handout";
 import * as demo from "./demo";
 import * as starter from "./starter";
 import * as grade from "../grader/cli";
+import * as gradescope from "../grader/gradescope";
 
 void studentCommands(yargs(hideBin(process.argv)).scriptName("oslab"))
   .command(demo.command, demo.describe, {}, () => {
@@ -42,6 +43,22 @@ void studentCommands(yargs(hideBin(process.argv)).scriptName("oslab"))
   .command(handout.command, handout.describe, handout.builder, async (args) => {
     process.exitCode = await handout.handoutCommand(args);
   })
+  .command(
+    gradescope.command,
+    gradescope.describe,
+    (y) =>
+      y
+        .option("lab", { type: "string", default: "cow", describe: "the lab (labs/<name>)" })
+        .option("out", { type: "string", default: "autograder.zip", describe: "the zip to write" })
+        .option("lab-dir", { type: "string", describe: "the lab's folder, when not labs/<lab>" }),
+    async (args) => {
+      process.exitCode = await gradescope.gradescopeCommand({
+        lab: args.lab,
+        out: args.out,
+        ...(args.labDir !== undefined ? { labDir: args.labDir } : {}),
+      });
+    },
+  )
   .demandCommand(1, "Name a command (see --help)")
   .strict()
   .help()

@@ -1,0 +1,179 @@
+// The handout's grading tables, made from the rubric (never typed by hand):
+// points per part, the tests by part (hidden ones only as a count and their
+// points), the thresholds with the reference kernel's own figure, and a
+// worked example of the threshold formula.
+
+import path from "node:path";
+import { Rubric, RubricThreshold } from "../grader/model";
+import { loadScenario } from "../solution/src/scenario/parse";
+import { ScenarioResult, runScenario } from "../solution/src/scenario/run";
+
+export interface PartPoints {
+  readonly id: string;
+  readonly title: string;
+  readonly tests: string; // points from tests
+  readonly thresholds: string; // points from thresholds
+  readonly points: string;
+}
+
+export interface TestRow {
+  readonly part: string;
+  readonly title: string;
+  readonly points: string;
+}
+
+export interface ThresholdRow {
+  readonly part: string;
+  readonly title: string;
+  readonly scenario: string;
+  readonly reference: string;
+  readonly worst: string;
+  readonly points: string;
+}
+
+export interface CreditExample {
+  readonly title: string;
+  readonly points: string;
+  readonly reference: string;
+  readonly worst: string;
+  readonly measured: string;
+  readonly credit: string;
+}
+
+export interface GradingView {
+  readonly parts: readonly PartPoints[];
+  readonly totals: { readonly tests: string; readonly thresholds: string; readonly points: string };
+  readonly testRows: readonly TestRow[];
+  readonly thresholdRows: readonly ThresholdRow[];
+  readonly example: CreditExample | null;
+  readonly limits: { readonly testSeconds: string; readonly wallSeconds: string; readonly stepBudget: string };
+  readonly studentFiles: readonly string[];
+}
+
+/**
+ * The grading tables of `rubric`, whose threshold scenarios live under
+ * `rubricDir`. Each threshold's scenario is run through the reference
+ * kernel for its reference figure; throws when one does not run correctly.
+ */
+export function gradingView(rubric: Rubric, rubricDir: string): GradingView {
+  const sum = (xs: readonly { points: number }[]) => xs.reduce((s, x) => s + x.points, 0);
+  const parts = rubric.parts.map((p) => {
+    const tests = sum(rubric.tests.filter((t) => t.part === p.id));
+    const thresholds = sum(rubric.thresholds.filter((t) => t.part === p.id));
+    return {
+      id: p.id,
+      title: `${p.id}: ${p.title}`,
+      tests: num(tests),
+      thresholds: num(thresholds),
+      points: num(tests + thresholds),
+    };
+  });
+  const testRows: TestRow[] = [];
+  const thresholdRows: ThresholdRow[] = [];
+  let example: CreditExample | null = null;
+  for (const p of rubric.parts) {
+    const tests = rubric.tests.filter((t) => t.part === p.id);
+    for (const t of tests.filter((t) => t.visibility === "visible")) {
+      testRows.push({ part: p.id, title: t.title, points: num(t.points) });
+    }
+    const hidden = tests.filter((t) => t.visibility !== "visible");
+    if (hidden.length > 0) {
+      testRows.push({ part: p.id, title: countOf(hidden.length, "hidden test"), points: num(sum(hidden)) });
+    }
+    const thresholds = rubric.thresholds.filter((t) => t.part === p.id);
+    for (const t of thresholds.filter((t) => t.visibility === "visible")) {
+      const reference = referenceFigure(t, rubricDir);
+      thresholdRows.push({
+        part: p.id,
+        title: t.title,
+        scenario: path.basename(t.scenario, ".json"),
+        reference: num(reference),
+        worst: num(t.worst),
+        points: num(t.points),
+      });
+      if (example === null && t.worst > reference + 1) example = exampleOf(t, reference);
+    }
+    const hiddenThresholds = thresholds.filter((t) => t.visibility !== "visible");
+    if (hiddenThresholds.length > 0) {
+      thresholdRows.push({
+        part: p.id,
+        title: countOf(hiddenThresholds.length, "hidden threshold"),
+        scenario: "",
+        reference: "",
+        worst: "",
+        points: num(sum(hiddenThresholds)),
+      });
+    }
+  }
+  return {
+    parts,
+    totals: {
+      tests: num(sum(rubric.tests)),
+      thresholds: num(sum(rubric.thresholds)),
+      points: num(sum(rubric.tests) + sum(rubric.thresholds)),
+    },
+    testRows,
+    thresholdRows,
+    example,
+    limits: {
+      testSeconds: num(rubric.limits.testSeconds),
+      wallSeconds: num(rubric.limits.wallSeconds),
+      stepBudget: rubric.limits.stepBudget.toLocaleString("en-US"),
+    },
+    studentFiles: rubric.studentFiles,
+  };
+}
+
+/** The figure a threshold measures, on the reference kernel; throws when its scenario fails there. */
+export function referenceFigure(t: RubricThreshold, rubricDir: string): number {
+  const file = path.join(rubricDir, t.scenario);
+  const where = `threshold "${t.id}" (${t.scenario})`;
+  let result: ScenarioResult;
+  try {
+    result = runScenario(loadScenario(file));
+  } catch (e) {
+    throw new Error(`Cannot build the handout: ${where}: ${(e as Error).message}`);
+  }
+  const problems = [...result.failures, ...result.audit];
+  if (!result.ok || problems.length > 0) {
+    throw new Error(
+      `Cannot build the handout: ${where} does not run correctly on the reference kernel: ${problems.join("; ")}`,
+    );
+  }
+  const value = figureOf(result, t.figure);
+  if (value === null) throw new Error(`Cannot build the handout: ${where} has no figure "${t.figure}"`);
+  return value;
+}
+
+// A counter ("framesCopied") or a process's figure ("C.minorFaults"), or null when absent.
+function figureOf(r: ScenarioResult, figure: string): number | null {
+  const dot = figure.indexOf(".");
+  const v: unknown =
+    dot < 0
+      ? (r.counters as unknown as Record<string, unknown>)[figure]
+      : (r.processes[figure.slice(0, dot)] as unknown as Record<string, unknown> | undefined)?.[figure.slice(dot + 1)];
+  return typeof v === "number" ? v : null;
+}
+
+// A kernel halfway between the reference and the worst bound, and what it earns.
+function exampleOf(t: RubricThreshold, reference: number): CreditExample {
+  const measured = Math.round((reference + t.worst) / 2);
+  const credit = (t.points * (t.worst - measured)) / (t.worst - reference);
+  return {
+    title: t.title,
+    points: num(t.points),
+    reference: num(reference),
+    worst: num(t.worst),
+    measured: num(measured),
+    credit: num(Math.round(credit * 100) / 100),
+  };
+}
+
+function countOf(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
+}
+
+/** A number as the tables print it: at most two decimals, thousands unseparated. */
+function num(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}
