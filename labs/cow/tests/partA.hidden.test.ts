@@ -4,6 +4,9 @@
 
 import { PGSIZE, PTE_COW, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "@lab/hw/riscv";
 import { Proc, alive, allprocs, audit, exit, fork, kfreecount } from "@lab/kernel/index";
+import { uvmcopy } from "@lab/kernel/uvmcopy";
+import { uvmfree } from "@lab/kernel/uvmfree";
+import { mappedPages, uvmcreate } from "@lab/kernel/vm";
 import {
   BSS,
   DATA,
@@ -371,4 +374,20 @@ test("A15 fork copies the mappings of every page-table page, the heap past 4 MiB
       perm: PTE_V | PTE_R | PTE_U | PTE_COW,
     });
   }
+});
+
+test("A16 uvmcopy() that runs out of frames undoes its own work: the child maps nothing, every reference is back", () => {
+  // fork() tears a failed child down anyway; uvmcopy's own contract is
+  // checked here by calling it alone. The parent holds 9 frames (spawn's
+  // 7, a stack page and its table); the child's root takes the 10th and
+  // the text's level-0 table the 11th, so the stack's table is missing.
+  bootMachine({ frames: 11 });
+  const p = spawnOk();
+  expect(store(p, STACK, [1])).toBe("ok");
+  const child = uvmcreate()!;
+  expect(uvmcopy(p.pagetable!, child, p.asid)).toBe(-1);
+  expect(mappedPages(child).map(hex)).toEqual([]);
+  for (const va of pagesOf(p)) expect({ va: hex(va), refs: refs(frameOf(p, va)) }).toEqual({ va: hex(va), refs: 1 });
+  uvmfree(child); // the reference's (this suite grades uvmcopy alone): frees the root and the empty table
+  expect(counters().framesInUse).toBe(9);
 });

@@ -2,7 +2,7 @@
 // The student's cowfault() runs with the reference uvmcopy() and uvmfree();
 // the kernel audit runs after every test (support/suite.ts).
 
-import { PGSIZE, PTE_COW, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "@lab/hw/riscv";
+import { PA2PTE, PGSIZE, PTE_COW, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "@lab/hw/riscv";
 import { cowfault } from "@lab/kernel/cow";
 import { sfence_vma } from "@lab/kernel/hart";
 import { Image, Proc, alive, exit, kfreecount, resident, wait } from "@lab/kernel/index";
@@ -149,15 +149,19 @@ test("B5 after the other sharers exit, the survivor's writes to eight pages reus
 
 test("B6 the copy fences the old translation: a page read before the write can be written", () => {
   const { parent, child } = family();
-  expect(load(child, BSS, 1)).toEqual([0x11]); // the TLB now holds the child's read-only translation
-  const result = store(child, BSS, [0x55]);
-  expect({ result, killedBy: child.killedBy }).toEqual({ result: "ok", killedBy: null });
-  expect([load(child, BSS, 1), load(parent, BSS, 1)]).toEqual([[0x55], [0x11]]);
+  // The parent's bss PTE kept its dirty bit (D) from the fill before fork,
+  // so this read caches a read-only translation with D set, which the MMU
+  // serves to a store without walking the table again.
+  expect(load(parent, BSS, 1)).toEqual([0x11]);
+  const result = store(parent, BSS, [0x55]); // the child still shares the page: a copy
+  expect({ result, killedBy: parent.killedBy }).toEqual({ result: "ok", killedBy: null });
+  expect(counters().cowCopies).toBe(1);
+  expect([load(parent, BSS, 1), load(child, BSS, 1)]).toEqual([[0x55], [0x11]]);
 });
 
 test("B7 the reuse fences the old translation too", () => {
   const { parent, child } = family();
-  expect(load(parent, BSS, 1)).toEqual([0x11]); // the parent's read-only translation, cached
+  expect(load(parent, BSS, 1)).toEqual([0x11]); // read-only, D set (as in B6), cached
   exit(child, 0); // the parent holds the last reference
   const result = store(parent, BSS, [0x66]);
   expect({ result, killedBy: parent.killedBy }).toEqual({ result: "ok", killedBy: null });
@@ -210,9 +214,18 @@ test("B9 four sharers writing one page copy it three times; the last writer reus
 });
 
 test("B10 cowfault() answers not-cow, changing nothing, where there is no valid user COW page", () => {
-  bootMachine();
+  // 13 frames shuffled by seed 47 put the data page in frame 0 (see A12).
+  // The data page's first word is made to look like a valid user COW PTE
+  // for the bss frame: a handler that reads a PTE through a null pointer
+  // (no level-0 table) reads frame 0's first word, and must not act on it.
+  bootMachine({ frames: 13, seed: 47 });
   const p = spawnOk();
   expect(store(p, BSS, [1])).toBe("ok"); // bss: present, writable, not COW
+  expect(store(p, STACK, [2])).toBe("ok");
+  expect([frameOf(p, DATA), frameOf(p, BSS)]).toEqual([0, 12]);
+  const decoy = PA2PTE(12 * PGSIZE) | PTE_V | PTE_R | PTE_U | PTE_COW;
+  const decoyBytes = [decoy & 0xff, (decoy >>> 8) & 0xff, (decoy >>> 16) & 0xff, decoy >>> 24];
+  expect(store(p, DATA, decoyBytes)).toBe("ok");
   const pt = p.pagetable!;
   const before = counters();
   const cases: [string, number][] = [
@@ -242,10 +255,11 @@ test("B10 cowfault() answers not-cow, changing nothing, where there is no valid 
   writePte(ptep, real);
   sfence_vma(BSS, p.asid);
   const after = counters();
-  expect({ framesAllocated: after.framesAllocated - before.framesAllocated, refs: refs(frameOf(p, BSS)) }).toEqual({
-    framesAllocated: 0,
-    refs: 1,
-  });
+  expect({
+    framesAllocated: after.framesAllocated - before.framesAllocated,
+    refs: refs(frameOf(p, BSS)),
+    data: load(p, DATA, 4),
+  }).toEqual({ framesAllocated: 0, refs: 1, data: decoyBytes });
 });
 
 test("B11 a COW copy with no free frame kills only the writer with SIGKILL; the sharer then reuses the frame", () => {

@@ -287,6 +287,7 @@ test("C14 fifty rounds of spawn, fork, write and exit on a small machine leak no
     const c = forkOk(p);
     expect(store(c, BSS, [0xff])).toBe("ok");
     exit(round % 2 === 0 ? p : c, 0);
+    expect({ round, audit: audit() }).toEqual({ round, audit: [] }); // the survivor's frames are intact
     exit(round % 2 === 0 ? c : p, 0);
     expect({ round, framesInUse: counters().framesInUse }).toEqual({ round, framesInUse: 0 });
   }
