@@ -9,13 +9,14 @@ import path from "node:path";
 import { loadLab, repoRoot } from "../labs/lab";
 import { VARIANTS, writeSubmission } from "./_variants";
 import { gradeBatch } from "./grade";
+import { loadRubric } from "./rubric";
 
 const COUNT = 40;
 
 async function main(): Promise<void> {
   const root = repoRoot();
   const lab = loadLab("cow", root);
-  const realRubric = existsSync(path.join(lab.dir, "rubric.json"));
+  const realRubric = labReady(lab.dir);
   const labDir = realRubric ? lab.dir : path.join(root, "grader", "test-fixtures", "cow");
   const files = ["src/kernel/uvmcopy.ts", "src/kernel/cow.ts", "src/kernel/uvmfree.ts"];
   const tmp = mkdtempSync(path.join(os.tmpdir(), "oslab-bench-"));
@@ -55,6 +56,15 @@ async function main(): Promise<void> {
     );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// The real lab once its rubric and the scenarios it names exist.
+function labReady(dir: string): boolean {
+  try {
+    return loadRubric(dir).thresholds.every((t) => existsSync(path.join(dir, t.scenario)));
+  } catch {
+    return false;
   }
 }
 

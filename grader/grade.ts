@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { writeAtomic } from "./_atomic";
-import { discoverSubmissions, readSubmission } from "./intake";
+import { discoverSubmissions, readSubmission, safeId } from "./intake";
 import { Kit, KitOptions, prepareKit } from "./kit";
 import { BatchSummary, Intake, RunReport, SubmissionResult, SubmissionSource } from "./model";
 import { RunPlanUnit, planOf } from "./plan";
@@ -46,6 +46,8 @@ export interface GradeOptions extends KitOptions {
   readonly jobs?: number;
   /** Seeds Math.random in the tests (default 1). */
   readonly seed?: number;
+  /** Each path is one submission, whatever it holds (Gradescope's submission folder). */
+  readonly asOneSubmission?: boolean;
   /** A baseline computed earlier (the Gradescope autograder ships one); default: run the reference. */
   readonly baseline?: Baseline;
   readonly onEvent?: (e: GradeEvent) => void;
@@ -71,7 +73,9 @@ export interface BatchOutcome {
 export async function gradeBatch(paths: readonly string[], options: GradeOptions): Promise<BatchOutcome> {
   const t0 = performance.now();
   const kit = prepareKit(options.lab, options);
-  const sources = discoverSubmissions(paths, kit.rubric.studentFiles);
+  const sources = options.asOneSubmission
+    ? paths.map((p) => ({ id: safeId(path.basename(p)), path: path.resolve(p), kind: "folder" as const }))
+    : discoverSubmissions(paths, kit.rubric.studentFiles);
   const jobs = Math.max(1, options.jobs ?? os.availableParallelism());
   const seed = options.seed ?? 1;
   const prepareMs = performance.now() - t0;

@@ -7,15 +7,22 @@ import os from "node:os";
 import path from "node:path";
 import { loadLab, repoRoot } from "../../labs/lab";
 import { writeSubmission, Edit } from "../_variants";
+import { loadRubric } from "../rubric";
 
 export const ROOT = repoRoot();
 export const LAB = loadLab("cow", ROOT);
 export const FIXTURE_LAB = path.join(ROOT, "grader", "test-fixtures", "cow");
 export const STUDENT_FILES = ["src/kernel/uvmcopy.ts", "src/kernel/cow.ts", "src/kernel/uvmfree.ts"];
 
-/** The real lab when its rubric has landed, else the fixture lab. */
+/** The real lab once its rubric and every scenario it names have landed, else the fixture lab. */
 export function labUnderTest(): { labDir: string; real: boolean } {
-  const real = existsSync(path.join(LAB.dir, "rubric.json"));
+  let real = false;
+  try {
+    const rubric = loadRubric(LAB.dir);
+    real = rubric.thresholds.every((t) => existsSync(path.join(LAB.dir, t.scenario)));
+  } catch {
+    real = false;
+  }
   return { labDir: real ? LAB.dir : FIXTURE_LAB, real };
 }
 
