@@ -76,3 +76,9 @@ test("a missing file is refused with its name", () => {
   const f = path.join(dir, "nowhere.json");
   expect(() => loadCourseConfig(f)).toThrow(`Cannot read course config "${f}": no such file`);
 });
+
+test("the example config in handout/course.example.json is valid", () => {
+  const example = loadCourseConfig(path.join(__dirname, "course.example.json"));
+  expect(example.course).toBe("CS 202: Operating Systems");
+  expect(example.submission).toContain("Gradescope");
+});
