@@ -385,3 +385,9 @@ describe("loadScenario()", () => {
     expect(() => loadScenario(missing)).toThrow(`Cannot read scenario "${missing}": ENOENT`);
   });
 });
+
+test("an image cannot be named after an Object.prototype member", () => {
+  expect(() => parseScenario({ version: 1, images: JSON.parse('{"__proto__": {"text": 1}}'), steps: [] })).toThrow(
+    'images.__proto__: "__proto__" cannot name an image (it is reserved)',
+  );
+});

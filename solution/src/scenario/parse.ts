@@ -143,6 +143,7 @@ function parseImages(value: unknown): Record<string, Image> {
   const all = object(value, "images");
   for (const [name, raw] of Object.entries(all)) {
     const where = `images.${name}`;
+    if (name in Object.prototype) throw new ScenarioError(where, `"${name}" cannot name an image (it is reserved)`);
     const fields = object(raw, where);
     allowOnly(fields, where, SEGMENTS);
     const image = Object.fromEntries(

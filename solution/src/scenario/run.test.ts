@@ -469,3 +469,17 @@ describe("a kernel that breaks stops the run", () => {
     expect(r.snapshots.later).toBeUndefined();
   });
 });
+
+test("a fork expected to fail that succeeds fails the step, and its child still shows under its name", () => {
+  const r = runScenario(
+    parseScenario({
+      version: 1,
+      steps: [
+        { op: "spawn", as: "A", image: "init" },
+        { op: "fork", proc: "A", as: "B", expectError: "ENOMEM" },
+      ],
+    }),
+  );
+  expect(r.failures).toEqual(["steps[1] (fork A as B): fork was expected to fail with ENOMEM but succeeded"]);
+  expect(r.processes.B).toMatchObject({ pid: 2, state: "running" });
+});

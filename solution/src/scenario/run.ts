@@ -191,8 +191,9 @@ class Run {
       case "fork": {
         const b = this.#use(step.proc);
         const child = fork(b.proc);
-        if (this.#expectError("fork", child, step.expectError)) return;
-        this.#bind(step.as, child as Proc, new Map(b.labels));
+        // a child made against expectations still gets its name, so that it can be seen and exit
+        if (child !== "ENOMEM") this.#bind(step.as, child, new Map(b.labels));
+        this.#expectError("fork", child, step.expectError);
         return;
       }
       case "exec": {
