@@ -74,7 +74,7 @@ export function gradingView(rubric: Rubric, rubricDir: string): GradingView {
   for (const p of rubric.parts) {
     const tests = rubric.tests.filter((t) => t.part === p.id);
     for (const t of tests.filter((t) => t.visibility === "visible")) {
-      testRows.push({ part: p.id, title: t.title, points: num(t.points) });
+      testRows.push({ part: p.id, title: mdText(t.title), points: num(t.points) });
     }
     const hidden = tests.filter((t) => t.visibility !== "visible");
     if (hidden.length > 0) {
@@ -85,8 +85,8 @@ export function gradingView(rubric: Rubric, rubricDir: string): GradingView {
       const reference = referenceFigure(t, rubricDir);
       thresholdRows.push({
         part: p.id,
-        title: t.title,
-        scenario: path.basename(t.scenario, ".json"),
+        title: mdText(t.title),
+        scenario: mdText(path.basename(t.scenario, ".json")),
         reference: num(reference),
         worst: num(t.worst),
         points: num(t.points),
@@ -160,13 +160,22 @@ function exampleOf(t: RubricThreshold, reference: number): CreditExample {
   const measured = Math.round((reference + t.worst) / 2);
   const credit = (t.points * (t.worst - measured)) / (t.worst - reference);
   return {
-    title: t.title,
+    title: mdText(t.title),
     points: num(t.points),
     reference: num(reference),
     worst: num(t.worst),
     measured: num(measured),
     credit: num(Math.round(credit * 100) / 100),
   };
+}
+
+/**
+ * Rubric text made literal inside Markdown (a table cell, a sentence): the
+ * characters Markdown would read as emphasis, links or cell borders are
+ * backslashed. HTML's own characters are left to Handlebars, which escapes them.
+ */
+export function mdText(s: string): string {
+  return s.replace(/[\\*_[\]|]/g, (c) => `\\${c}`);
 }
 
 function countOf(n: number, what: string): string {
