@@ -1,0 +1,108 @@
+// A child process that runs scenarios on a submission's kernel and sends
+// back their timelines, for the pictures in the student's report. It is a
+// process of its own because the student's code may loop forever or crash:
+// the parent kills it after a time limit and draws no picture.
+//
+// It loads the kit's compiled code (<kit>/src) with the submission's
+// compiled student files (<workspace>/src/...) in place of the kit's, the
+// way the grader's worker does. Only node's own modules are imported here:
+// the parent may run this file straight from TypeScript transpiled alone.
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+import Module from "node:module";
+import path from "node:path";
+
+/** What the parent sends. */
+export interface TimelineJob {
+  /** The compiled kit (src/ inside). */
+  readonly kit: string;
+  /** The workspace holding the compiled student files at their paths. */
+  readonly workspace: string;
+  /** The student files' paths, as in the rubric ("src/kernel/cow.ts"). */
+  readonly studentFiles: readonly string[];
+  /** Scenario files, absolute. */
+  readonly scenarios: readonly string[];
+  /** Machine steps a booted machine may take (the rubric's limit). */
+  readonly stepBudget: number;
+  /** Runs per process per step kept in the timeline. */
+  readonly maxRuns: number;
+}
+
+/** What the child sends back: one entry per scenario, in order. */
+export type TimelineReply = readonly ({ readonly timeline: unknown } | { readonly error: string })[];
+
+type Parent = { id: string; filename: string; paths: string[] } | null | undefined;
+type Loader = {
+  _resolveFilename: (request: string, parent: Parent, isMain: boolean, options?: unknown) => string;
+  _nodeModulePaths: (dir: string) => string[];
+};
+
+function run(job: TimelineJob): TimelineReply {
+  const toWorkspace = new Map<string, string>();
+  const toKit = new Map<string, string>();
+  for (const f of job.studentFiles) {
+    const js = f.replace(/\.ts$/, ".js");
+    toWorkspace.set(path.join(job.kit, js), path.join(job.workspace, js));
+    toKit.set(path.join(job.workspace, js), path.join(job.kit, js));
+  }
+  const loader = Module as unknown as Loader;
+  const resolve = loader._resolveFilename;
+  loader._resolveFilename = function (request, parent, isMain, options) {
+    const mapped = request.startsWith("@lab/") ? path.join(job.kit, "src", request.slice(5)) : request;
+    // a student file imports "./defs" as if it sat in the kit
+    const asKit = parent?.filename !== undefined ? toKit.get(parent.filename) : undefined;
+    const from: Parent =
+      asKit === undefined
+        ? parent
+        : { id: asKit, filename: asKit, paths: loader._nodeModulePaths(path.dirname(asKit)) };
+    const file = resolve.call(this, mapped, from, isMain, options);
+    return toWorkspace.get(file) ?? file;
+  };
+  for (const name of ["log", "info", "warn", "error", "debug"] as const) console[name] = () => undefined;
+
+  return job.scenarios.map((file) => {
+    try {
+      for (const k of Object.keys(require.cache)) {
+        if (k.startsWith(job.workspace + path.sep) || k.startsWith(job.kit + path.sep)) delete require.cache[k];
+      }
+      const main = require(path.join(job.kit, "src", "kernel", "main.js")) as {
+        boot: (o?: { stepBudget?: number }) => unknown;
+      };
+      const boot = main.boot;
+      main.boot = (o = {}) => boot({ ...o, stepBudget: o.stepBudget ?? job.stepBudget });
+      const { loadScenario } = require(path.join(job.kit, "src", "scenario", "parse.js"));
+      const { buildTimeline } = require(path.join(job.kit, "src", "scenario", "timeline.js"));
+      return { timeline: slim(buildTimeline(loadScenario(file)), job.maxRuns) };
+    } catch (e) {
+      return { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    }
+  });
+}
+
+/** The timeline without the frame-by-frame events (allocations, frees, fences), runs cut to `maxRuns`. */
+export function slim<
+  T extends {
+    steps: readonly { events: readonly { kind: string }[]; processes: readonly { runs: readonly unknown[] }[] }[];
+  },
+>(timeline: T, maxRuns: number): T {
+  return {
+    ...timeline,
+    steps: timeline.steps.map((s) => ({
+      ...s,
+      events: s.events.filter((e) => e.kind === "fault" || e.kind === "syscall"),
+      processes: s.processes.map((p) => ({ ...p, runs: p.runs.slice(0, maxRuns) })),
+    })),
+  };
+}
+
+if (require.main === module) {
+  process.once("message", (job: TimelineJob) => {
+    let reply: TimelineReply;
+    try {
+      reply = run(job);
+    } catch (e) {
+      reply = job.scenarios.map(() => ({ error: (e as Error).message }));
+    }
+    process.send!(reply, undefined, {}, () => process.exit(0));
+  });
+}

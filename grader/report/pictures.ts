@@ -1,0 +1,410 @@
+// Pictures of what went wrong, for the student's report: for a failed test
+// or threshold that has a scenario, the scenario runs on the submission's
+// kernel and on the reference kernel, and the first step where the two
+// differ is drawn, before and after, one kernel beside the other.
+//
+// Where the scenario comes from: a threshold has its own; a test may name
+// one with an optional "scenario" field in rubric.json (a file relative to
+// the lab's folder, like a threshold's), e.g.
+//   { "id": "B3", ..., "scenario": "thresholds/child-writes.json" }
+// A hidden item never gets a picture: the reference's page tables would
+// show what the hidden test expects.
+
+import { fork } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import ts from "typescript";
+import { COUNTER_NAMES, Counters } from "../../solution/src/hw/machine";
+import { PGSIZE, PTE_COW, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../../solution/src/hw/riscv";
+import { loadScenario } from "../../solution/src/scenario/parse";
+import { ProcessView, StepView, Timeline, buildTimeline } from "../../solution/src/scenario/timeline";
+import { Rubric, ScoredItem, SubmissionResult } from "../model";
+import { TimelineJob, TimelineReply, slim } from "./_timeline-child";
+
+/** Runs per process per step kept from a timeline (both kernels alike). */
+export const MAX_RUNS = 512;
+/** Pictures per report at most: the first failed items that have a scenario. */
+export const MAX_PICTURES = 4;
+
+/** The step of a scenario where a submission's kernel first did something else than the reference's. */
+export interface Divergence {
+  /** Index into both timelines' steps (0 is the machine before the first step). */
+  readonly index: number;
+  /** What differs, in a sentence. */
+  readonly why: string;
+  /** The page to outline, when the difference is in one: the process's name and the address. */
+  readonly focus: { readonly process: string; readonly va: number } | null;
+}
+
+/** One picture: the same step of a scenario on both kernels. */
+export interface FailurePicture {
+  /** The rubric item (test or threshold) it explains. */
+  readonly itemId: string;
+  /** The scenario's name, and its file relative to the lab's folder. */
+  readonly scenario: string;
+  readonly scenarioFile: string;
+  /** The number of steps in the scenario run (the reference's). */
+  readonly steps: number;
+  readonly divergence: Divergence;
+  /** Steps `index - 1` (or `index` for the first) and `index`, on each kernel. */
+  readonly mine: { readonly before: StepView; readonly after: StepView };
+  readonly reference: { readonly before: StepView; readonly after: StepView };
+}
+
+/** Where a picture cannot be drawn, why (for the instructor's log). */
+export interface PictureProblem {
+  readonly itemId: string;
+  readonly why: string;
+}
+
+/** Scenario files (relative to the lab's folder) by rubric item id: every threshold's, and a test's "scenario". */
+export function pictureScenarios(labDir: string, rubric: Rubric): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of rubric.thresholds) out.set(t.id, t.scenario);
+  // the rubric's own parser keeps only the fields the grader uses: read "scenario" from the file itself
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path.join(labDir, "rubric.json"), "utf8"));
+  } catch {
+    return out;
+  }
+  const tests = (raw as { tests?: unknown }).tests;
+  if (!Array.isArray(tests)) return out;
+  tests.forEach((t, i) => {
+    const o = t as { id?: unknown; scenario?: unknown };
+    if (o.scenario === undefined) return;
+    if (typeof o.id !== "string" || typeof o.scenario !== "string" || o.scenario === "")
+      throw new Error(
+        `Cannot read rubric "${path.join(labDir, "rubric.json")}": tests[${i}].scenario must be a non-empty string`,
+      );
+    out.set(o.id, o.scenario);
+  });
+  return out;
+}
+
+/** The items of `result` that get a picture: failed, not hidden, graded, with a scenario; at most MAX_PICTURES. */
+export function itemsToPicture(result: SubmissionResult, scenarios: ReadonlyMap<string, string>): ScoredItem[] {
+  if (result.status !== "graded") return [];
+  return result.items
+    .filter(
+      (i) =>
+        !i.passed &&
+        i.visibility !== "hidden" &&
+        scenarios.has(i.id) &&
+        !i.output.startsWith("Not graded") &&
+        !i.output.startsWith("depends on"),
+    )
+    .slice(0, MAX_PICTURES);
+}
+
+// --- running the scenarios ------------------------------------------------------
+
+const referenceCache = new Map<string, Timeline>();
+
+/** The scenario's timeline on the reference kernel (this process's solution/src), computed once per file. */
+export function referenceTimeline(file: string): Timeline {
+  let t = referenceCache.get(file);
+  if (t === undefined) {
+    t = slim(buildTimeline(loadScenario(file)), MAX_RUNS);
+    referenceCache.set(file, t);
+  }
+  return t;
+}
+
+export interface SubmissionRun {
+  /** The compiled kit (the grader's kit cache: src/ inside). */
+  readonly kit: string;
+  /** A workspace with the submission's compiled student files. */
+  readonly workspace: string;
+  readonly studentFiles: readonly string[];
+  readonly stepBudget: number;
+  /** Wall-clock limit for all the scenarios together. */
+  readonly timeoutMs: number;
+  readonly memoryMb: number;
+}
+
+/**
+ * The scenarios' timelines on the submission's kernel, run in a child
+ * process; an entry is an error message when its scenario could not run,
+ * and every entry is when the child ran out of time or died.
+ */
+export function submissionTimelines(run: SubmissionRun, files: readonly string[]): Promise<(Timeline | string)[]> {
+  const job: TimelineJob = {
+    kit: run.kit,
+    workspace: run.workspace,
+    studentFiles: run.studentFiles,
+    scenarios: files,
+    stepBudget: run.stepBudget,
+    maxRuns: MAX_RUNS,
+  };
+  return new Promise((resolve) => {
+    const child = fork(childScript(), [], {
+      execArgv: [`--max-old-space-size=${run.memoryMb}`],
+      stdio: ["ignore", "ignore", "ignore", "ipc"],
+      serialization: "advanced",
+    });
+    let settled = false;
+    const finish = (value: (Timeline | string)[]): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      resolve(value);
+    };
+    const all = (why: string): (Timeline | string)[] => files.map(() => why);
+    const timer = setTimeout(
+      () => finish(all(`the scenarios did not finish within ${Math.round(run.timeoutMs / 1000)} s`)),
+      run.timeoutMs,
+    );
+    child.once("message", (reply: TimelineReply) =>
+      finish(reply.map((r) => ("error" in r ? r.error : (r.timeline as Timeline)))),
+    );
+    child.once("exit", (code, signal) =>
+      finish(all(`the process running the scenarios ended (${signal ?? `exit code ${code}`})`)),
+    );
+    child.once("error", (e) => finish(all(e.message)));
+    child.send(job);
+  });
+}
+
+// The child's JavaScript: compiled beside this file (dist/), or this
+// file's TypeScript transpiled alone into the temporary folder.
+function childScript(): string {
+  const js = path.join(__dirname, "_timeline-child.js");
+  if (existsSync(js)) return js;
+  const source = readFileSync(path.join(__dirname, "_timeline-child.ts"), "utf8");
+  const hash = createHash("sha256").update(source).digest("hex").slice(0, 12);
+  const out = path.join(os.tmpdir(), `oslab-timeline-child-${hash}.js`);
+  if (!existsSync(out)) {
+    const compiled = ts.transpileModule(source, {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true },
+    }).outputText;
+    mkdirSync(path.dirname(out), { recursive: true });
+    // written whole under another name first: batches running at once may race here
+    const tmp = `${out}.${process.pid}`;
+    writeFileSync(tmp, compiled);
+    renameSync(tmp, out);
+  }
+  return out;
+}
+
+// --- comparing -----------------------------------------------------------------
+
+/** PTE bits compared between kernels: A and D depend on the accesses, not on the kernel. */
+const COMPARED = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_COW;
+
+/** Counters compared between kernels (cycles and fences differ by design). */
+const COUNTERS = [
+  "pageFaults",
+  "cowFaults",
+  "cowCopies",
+  "cowReuses",
+  "demandZeroFaults",
+  "segfaults",
+  "oomKills",
+  "framesCopied",
+  "framesInUse",
+] as const;
+
+/**
+ * The first step where `mine` went wrong against `reference`: the earliest
+ * of the step where the scenario first failed, the step where `figure` (a
+ * counter) first differs, and the step where a page table or a process
+ * first differs (frame numbers aside). Without any of those, the first
+ * step where a counter differs, then the audit's finding after the last
+ * step; null when the two runs agree.
+ */
+export function firstDivergence(mine: Timeline, reference: Timeline, figure?: string): Divergence | null {
+  const n = Math.min(mine.steps.length, reference.steps.length);
+  const candidates: Divergence[] = [];
+  const failure = mine.result.failures[0];
+  if (failure !== undefined) {
+    const at = mine.steps.findIndex((s) => s.path !== "start" && failure.startsWith(`${s.path} `));
+    const message = failure.replace(/^\S+ \([^)]*\): /, "");
+    if (at >= 0)
+      candidates.push({ index: at, why: `The scenario failed here on your kernel: ${message}`, focus: null });
+  }
+  if (figure !== undefined && (COUNTER_NAMES as readonly string[]).includes(figure)) {
+    const key = figure as keyof Counters;
+    const at = range(n).find((i) => mine.steps[i]!.counters[key] !== reference.steps[i]!.counters[key]);
+    if (at !== undefined)
+      candidates.push({
+        index: at,
+        why: `${figure} is ${mine.steps[at]!.counters[key]} after this step on your kernel, ${reference.steps[at]!.counters[key]} on the reference kernel.`,
+        focus: null,
+      });
+  }
+  for (let i = 0; i < n; i++) {
+    const d = stateDifference(mine.steps[i]!, reference.steps[i]!);
+    if (d !== null) {
+      candidates.push({ index: i, ...d });
+      break;
+    }
+  }
+  if (candidates.length > 0) {
+    // the earliest; at the same step, a page's difference says more than a failure or a counter
+    const at = Math.min(...candidates.map((c) => c.index));
+    const here = candidates.filter((c) => c.index === at);
+    return here.find((c) => c.focus !== null) ?? here[0]!;
+  }
+  for (let i = 0; i < n; i++) {
+    const c = COUNTERS.find((k) => mine.steps[i]!.counters[k] !== reference.steps[i]!.counters[k]);
+    if (c !== undefined)
+      return {
+        index: i,
+        why: `${c} is ${mine.steps[i]!.counters[c]} after this step on your kernel, ${reference.steps[i]!.counters[c]} on the reference kernel.`,
+        focus: null,
+      };
+  }
+  const audit = mine.result.audit[0];
+  if (audit !== undefined && n > 0)
+    return { index: n - 1, why: `After the last step, the kernel's check found: ${audit}`, focus: null };
+  return null;
+}
+
+/** How two views of the same step differ, in a sentence, or null when they agree (frame numbers aside). */
+export function stateDifference(mine: StepView, reference: StepView): Omit<Divergence, "index"> | null {
+  const names = [...new Set([...reference.processes, ...mine.processes].map((p) => p.name))];
+  for (const name of names) {
+    const m = mine.processes.find((p) => p.name === name);
+    const r = reference.processes.find((p) => p.name === name);
+    if (m === undefined || r === undefined) {
+      return {
+        why: `Process ${name} exists on ${m === undefined ? "the reference kernel" : "your kernel"} only.`,
+        focus: null,
+      };
+    }
+    if (m.state !== r.state || m.killedBy !== r.killedBy)
+      return {
+        why: `Process ${name} is ${stateText(m)} on your kernel, ${stateText(r)} on the reference kernel.`,
+        focus: null,
+      };
+    const mp = pages(m);
+    const rp = pages(r);
+    const vas = [...new Set([...mp.keys(), ...rp.keys()])].sort((a, b) => a - b);
+    for (const va of vas) {
+      const a = mp.get(va);
+      const b = rp.get(va);
+      if (a !== undefined && b !== undefined && a.flags === b.flags && a.ref === b.ref) continue;
+      const at = `${name}'s page at 0x${hex8(va)}`;
+      const focus = { process: name, va };
+      if (a === undefined)
+        return { why: `${at} is mapped on the reference kernel (${pageText(b!)}) but not on yours.`, focus };
+      if (b === undefined)
+        return { why: `${at} is mapped on your kernel (${pageText(a)}) but not on the reference.`, focus };
+      return { why: `${at} is ${pageText(a)} on your kernel, ${pageText(b)} on the reference kernel.`, focus };
+    }
+  }
+  return null;
+}
+
+function pages(p: ProcessView): Map<number, { flags: number; ref: number }> {
+  const out = new Map<number, { flags: number; ref: number }>();
+  for (const r of p.runs)
+    for (let i = 0; i < r.pages; i++) out.set(r.va + i * PGSIZE, { flags: r.flags & COMPARED, ref: r.ref });
+  return out;
+}
+
+/** "read-only, copy-on-write, 2 references". */
+function pageText(p: { flags: number; ref: number }): string {
+  const access = p.flags & PTE_W ? "writable" : p.flags & PTE_R ? "read-only" : "not readable";
+  const parts = [access];
+  if (p.flags & PTE_X) parts.push("executable");
+  if (!(p.flags & PTE_U)) parts.push("kernel-only");
+  parts.push(p.flags & PTE_COW ? "copy-on-write" : "not copy-on-write");
+  parts.push(p.ref === 1 ? "1 reference to its frame" : `${p.ref} references to its frame`);
+  return parts.join(", ");
+}
+
+function stateText(p: ProcessView): string {
+  return p.state === "killed" && p.killedBy !== null ? `killed by ${p.killedBy}` : p.state;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function hex8(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, "0");
+}
+
+// --- the pictures ---------------------------------------------------------------
+
+/** The picture of `divergence` in the two timelines. */
+export function pictureOf(
+  itemId: string,
+  scenario: { name: string; file: string },
+  mine: Timeline,
+  reference: Timeline,
+  divergence: Divergence,
+): FailurePicture {
+  const i = divergence.index;
+  const before = Math.max(0, i - 1);
+  return {
+    itemId,
+    scenario: scenario.name,
+    scenarioFile: scenario.file,
+    steps: reference.steps.length - 1,
+    divergence,
+    mine: { before: mine.steps[before]!, after: mine.steps[i]! },
+    reference: { before: reference.steps[before]!, after: reference.steps[i]! },
+  };
+}
+
+export interface PictureContext {
+  readonly labDir: string;
+  readonly scenarios: ReadonlyMap<string, string>;
+  readonly run: SubmissionRun;
+}
+
+/**
+ * The pictures for `result` (at most MAX_PICTURES), with the reasons some
+ * could not be drawn. Never throws for what the submission does.
+ */
+export async function picturesFor(
+  result: SubmissionResult,
+  rubric: Rubric,
+  ctx: PictureContext,
+): Promise<{ pictures: FailurePicture[]; problems: PictureProblem[] }> {
+  const items = itemsToPicture(result, ctx.scenarios);
+  if (items.length === 0) return { pictures: [], problems: [] };
+  const files = [...new Set(items.map((i) => ctx.scenarios.get(i.id)!))];
+  const abs = files.map((f) => path.resolve(ctx.labDir, f));
+  const mine = await submissionTimelines(ctx.run, abs);
+  const pictures: FailurePicture[] = [];
+  const problems: PictureProblem[] = [];
+  for (const item of items) {
+    const file = ctx.scenarios.get(item.id)!;
+    const k = files.indexOf(file);
+    const m = mine[k]!;
+    if (typeof m === "string") {
+      problems.push({ itemId: item.id, why: m });
+      continue;
+    }
+    let ref: Timeline;
+    try {
+      ref = referenceTimeline(abs[k]!);
+    } catch (e) {
+      problems.push({ itemId: item.id, why: `the reference kernel cannot run ${file}: ${(e as Error).message}` });
+      continue;
+    }
+    const threshold = rubric.thresholds.find((t) => t.id === item.id);
+    const d = firstDivergence(m, ref, threshold?.figure);
+    if (d === null) {
+      problems.push({ itemId: item.id, why: `your kernel and the reference do the same in ${file}` });
+      continue;
+    }
+    pictures.push(pictureOf(item.id, { name: scenarioName(abs[k]!), file }, m, ref, d));
+  }
+  return { pictures, problems };
+}
+
+function scenarioName(file: string): string {
+  try {
+    return loadScenario(file).name;
+  } catch {
+    return path.basename(file, ".json");
+  }
+}
