@@ -26,6 +26,8 @@ export interface ThresholdRow {
   readonly part: string;
   readonly title: string;
   readonly scenario: string;
+  /** The counter or process figure measured, e.g. "framesCopied" or "C.minorFaults". */
+  readonly figure: string;
   readonly reference: string;
   readonly worst: string;
   readonly points: string;
@@ -87,6 +89,7 @@ export function gradingView(rubric: Rubric, rubricDir: string): GradingView {
         part: p.id,
         title: mdText(t.title),
         scenario: mdText(path.basename(t.scenario, ".json")),
+        figure: mdText(t.figure),
         reference: num(reference),
         worst: num(t.worst),
         points: num(t.points),
@@ -99,6 +102,7 @@ export function gradingView(rubric: Rubric, rubricDir: string): GradingView {
         part: p.id,
         title: countOf(hiddenThresholds.length, "hidden threshold"),
         scenario: "",
+        figure: "",
         reference: "",
         worst: "",
         points: num(sum(hiddenThresholds)),

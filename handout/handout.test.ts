@@ -8,6 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { RenderedHandout, fillTemplate, handoutCommand, renderHandout, tocOf } from "./handout";
 import { NO_BROWSER } from "./pdf";
+import { renderMarkdown } from "./markdown";
+import { mdText } from "./_grading";
 import { publicTestTitles } from "./view";
 import { BACKGROUND, FIXTURE, SECTIONS } from "./test-support/sections";
 
@@ -150,8 +152,8 @@ describe("the grading tables", () => {
   it("shows each visible threshold with the reference kernel's figure on its scenario", () => {
     const rows = tableRows(student.html, "thresholds-table");
     expect(rows).toEqual([
-      ["part", "what is measured", "scenario", "reference", "no credit at", "points"],
-      ["B", "frames copied when a child writes 2 of 3 pages", "child-writes", "2", "12", "4"],
+      ["part", "what is measured", "scenario and figure", "reference", "no credit at", "points"],
+      ["B", "frames copied when a child writes 2 of 3 pages", "child-writes framesCopied", "2", "12", "4"],
       ["B", "1 hidden threshold", "", "", "", "1"],
     ]);
   });
@@ -344,5 +346,13 @@ describe("publicTestTitles", () => {
       "  () => {});",
     ].join("\n");
     expect(publicTestTitles(source)).toEqual(["one", 'two "quoted"', "three"]);
+  });
+});
+
+describe("mdText", () => {
+  it("keeps rubric text literal in Markdown: no emphasis, link or cell border", () => {
+    expect(mdText("a *b* c_d [e](f) | g \\ h")).toBe("a \\*b\\* c\\_d \\[e\\](f) \\| g \\\\ h");
+    const html = renderMarkdown(`| t |\n| --- |\n| ${mdText("copies *k* | pages [x](y)")} |\n`).html;
+    expect(html).toContain("<td>copies *k* | pages [x](y)</td>");
   });
 });

@@ -87,7 +87,7 @@ export async function writeHandout(
   const html = writeAtomic(`${base}.html`, rendered.html);
   if (!options.pdf) return { html, pdf: null };
   const pdf = `${base}.pdf`;
-  await printPdf(html, pdf, { title: rendered.title, ...(options.browser ? { browser: options.browser } : {}) });
+  await printPdf(html, pdf, { title: pdfTitle(rendered), ...(options.browser ? { browser: options.browser } : {}) });
   return { html, pdf };
 }
 
@@ -207,13 +207,18 @@ export async function handoutCommand(args: HandoutArgs, context: CommandContext 
   if (!args.pdf) return 0;
   const pdf = html.replace(/\.html$/, ".pdf");
   try {
-    await printPdf(html, pdf, { title: rendered.title, ...(context.browser ? { browser: context.browser } : {}) });
+    await printPdf(html, pdf, { title: pdfTitle(rendered), ...(context.browser ? { browser: context.browser } : {}) });
   } catch (e) {
     err(`oslab handout: cannot print ${pdf}: ${(e as Error).message}. ${html} is written.`);
     return 1;
   }
   out(`wrote ${pdf}`);
   return 0;
+}
+
+/** The running header of the PDF's pages: the title, and which edition. */
+function pdfTitle(r: RenderedHandout): string {
+  return r.view.answers ? `${r.title}: instructor edition, with answers` : r.title;
 }
 
 /** The output's name without extension: the lab's, with "-answers" for the instructor edition. */
