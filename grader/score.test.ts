@@ -1,0 +1,111 @@
+// Scoring: by the rubric alone, from the outcomes of a run.
+
+import { Intake, UnitOutcome } from "./model";
+import { loadRubric } from "./rubric";
+import { ScoreInput, score } from "./score";
+import { FIXTURE_LAB, STUDENT_FILES } from "./test-support/fixtures";
+
+const rubric = loadRubric(FIXTURE_LAB);
+const intake: Intake = {
+  source: { id: "s", path: "/s", kind: "folder" },
+  files: STUDENT_FILES.map((f) => ({ path: f, foundAt: f, text: "" })),
+  missing: [],
+  notes: [],
+};
+const pass = (key: string): UnitOutcome => ({ key, status: "passed", message: "", logs: "" });
+const fail = (key: string, message: string): UnitOutcome => ({ key, status: "failed", message, logs: "" });
+const scenario = (id: string, value: number, ok = true): UnitOutcome => ({
+  key: `threshold:${id}`,
+  status: ok ? "passed" : "failed",
+  message: "",
+  logs: "",
+  scenario: {
+    ok,
+    failures: ok ? [] : ["steps[4] (read A bss): read [2, 2] at bss but expected [1, 1]"],
+    audit: [],
+    value,
+  },
+});
+const allPass = [
+  pass("fork.test.js › fork › A1 child maps"),
+  pass("fork.test.js › fork › A1 copies no frame"),
+  pass("fork.test.js › fork › A2 writable pages become COW"),
+  pass("cow.test.js › B1 a child's store"),
+  pass("cow.test.js › C1 exit frees"),
+  scenario("T1", 2),
+  scenario("T2", 2),
+];
+
+function scored(outcomes: UnitOutcome[], change: Partial<ScoreInput> = {}) {
+  return score({
+    rubric,
+    intake,
+    workspace: { syntaxErrors: [], typeErrors: [] },
+    outcomes,
+    reference: { T1: 2, T2: 2 },
+    meta: { graderVersion: "test", seed: 1 },
+    timing: { totalMs: 0, startupMs: 0, testMs: 0 },
+    ...change,
+  });
+}
+const item = (r: ReturnType<typeof scored>, id: string) => r.items.find((i) => i.id === id)!;
+
+test("all outcomes passed and figures at the reference's: full marks", () => {
+  const r = scored(allPass);
+  expect(r.score).toBe(12);
+  expect(r.parts.map((p) => [p.id, p.score, p.maxScore])).toEqual([
+    ["A", 4, 4],
+    ["B", 3, 3],
+    ["C", 2, 2],
+  ]);
+});
+
+test("one failing hidden test fails its rubric test, and the tests that depend on it say so", () => {
+  const outcomes = allPass.map((o) =>
+    o.key.includes("copies no frame") ? fail(o.key, "expect(received).toBe(expected)") : o,
+  );
+  const r = scored(outcomes);
+  expect(item(r, "A1")).toMatchObject({ score: 0, passed: false });
+  expect(item(r, "A1").output).toBe(
+    "fork › A1 copies no frame:\nexpect(received).toBe(expected)\n\nHint: Map the parent's frames in the child.",
+  );
+  expect(item(r, "A2")).toMatchObject({ score: 0, output: "depends on A1" });
+  expect(item(r, "B1")).toMatchObject({ score: 0, output: "depends on A1" });
+  expect(item(r, "C1")).toMatchObject({ score: 2 });
+});
+
+test("a failed hidden test shows the student only its hint", () => {
+  const outcomes = allPass.map((o) => (o.key.includes("A2") ? fail(o.key, "Expected: 0\nReceived: 4") : o));
+  const a2 = item(scored(outcomes), "A2");
+  expect(a2.output).toBe("Failed.\nHint: Clear PTE_W and set PTE_COW in both tables.");
+  expect(a2.detail).toContain("Received: 4");
+});
+
+test.each([
+  [2, 2],
+  [1, 2],
+  [6, 1],
+  [10, 0],
+  [14, 0],
+])("a threshold with framesCopied %i scores %p (reference 2, worst 10, 2 points)", (measured, points) => {
+  const outcomes = allPass.map((o) => (o.key === "threshold:T1" ? scenario("T1", measured) : o));
+  expect(item(scored(outcomes), "T1").score).toBe(points);
+});
+
+test("a threshold whose scenario did not run correctly scores 0, whatever its figure", () => {
+  const outcomes = allPass.map((o) => (o.key === "threshold:T1" ? scenario("T1", 0, false) : o));
+  expect(item(scored(outcomes), "T1")).toMatchObject({ score: 0, passed: false });
+  expect(item(scored(outcomes), "T1").output).toContain("read [2, 2] at bss but expected [1, 1]");
+});
+
+test("a missing file scores 0 on the parts that need it, thresholds included", () => {
+  const r = scored(allPass, { intake: { ...intake, missing: ["src/kernel/cow.ts"] } });
+  expect(r.items.filter((i) => i.score === 0).map((i) => i.id)).toEqual(["B1", "T1", "T2"]);
+  expect(item(r, "B1").output).toBe("Not graded: Your submission has no cow.ts; it is expected at src/kernel/cow.ts.");
+});
+
+test("scores are the same for the same outcomes, whatever the timings", () => {
+  const a = scored(allPass);
+  const b = scored(allPass, { timing: { totalMs: 999, startupMs: 1, testMs: 2 } });
+  expect({ ...a, timing: null }).toEqual({ ...b, timing: null });
+});
