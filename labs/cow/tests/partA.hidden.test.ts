@@ -103,19 +103,34 @@ test("A3 fork shares text read-only and never marks it copy-on-write", () => {
   }
 });
 
-test("A4 after fork, a write to text still kills the writer with SIGSEGV and changes nothing", () => {
+test("A4 after fork, a write to text, an access to page 0 or outside every region kills the child with SIGSEGV", () => {
   bootMachine();
-  const p = busyParent();
-  const c = forkOk(p);
-  const d = delta(() => expect(store(c, TEXT + 5, [0xee])).toBe("killed"));
-  expect(c.killedBy).toBe("SIGSEGV");
-  expect({ segfaults: d.segfaults, cowFaults: d.cowFaults, framesCopied: d.framesCopied }).toEqual({
-    segfaults: 1,
-    cowFaults: 0,
-    framesCopied: 0,
-  });
-  expect(load(p, TEXT + 4, 3)).toEqual([4, 5, 6]);
-  expect(refs(frameOf(p, TEXT))).toBe(1); // the dead child's reference is gone
+  const p = busyParent(); // its break is HEAP + 2 pages; its stack is the one page at STACK
+  const cases: [string, number, "read" | "write"][] = [
+    ["a write to text", TEXT + 5, "write"],
+    ["a write at address 0", 0, "write"],
+    ["a read at address 0", 0, "read"],
+    ["a read outside every region", 0x40000000, "read"],
+    ["a write just above the break", HEAP + 2 * PGSIZE, "write"],
+    ["a read just below the stack", STACK - 1, "read"],
+  ];
+  for (const [what, va, access] of cases) {
+    const c = forkOk(p);
+    const d = delta(() => {
+      const r = access === "read" ? load(c, va, 1) : store(c, va, [0xee]);
+      expect({ what, r, killedBy: c.killedBy }).toEqual({ what, r: "killed", killedBy: "SIGSEGV" });
+    });
+    expect({ what, segfaults: d.segfaults, cowFaults: d.cowFaults, framesCopied: d.framesCopied }).toEqual({
+      what,
+      segfaults: 1,
+      cowFaults: 0,
+      framesCopied: 0,
+    });
+    // the dead child's references are gone; the parent's memory is as it was
+    for (const va of PRESENT)
+      expect({ what, va: hex(va), refs: refs(frameOf(p, va)) }).toEqual({ what, va: hex(va), refs: 1 });
+    expect({ what, text: load(p, TEXT + 4, 3) }).toEqual({ what, text: [4, 5, 6] });
+  }
   expect(store(p, TEXT + 1, [0xee])).toBe("killed");
   expect(p.killedBy).toBe("SIGSEGV");
 });
