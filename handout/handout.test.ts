@@ -172,6 +172,29 @@ describe("the grading tables", () => {
   });
 });
 
+describe("the lab's own rubric (labs/cow/rubric.json)", () => {
+  it("builds, with the points and thresholds the rubric gives", () => {
+    const own = JSON.parse(readFileSync(path.join(__dirname, "..", "labs", "cow", "rubric.json"), "utf8"));
+    const r = renderHandout({ lab: "cow" });
+    const all = [...own.tests, ...own.thresholds] as { points: number; visibility?: string; part: string }[];
+    const total = all.reduce((s, x) => s + x.points, 0);
+    const rows = tableRows(r.html, "points-table");
+    expect(rows.length).toBe(own.parts.length + 2);
+    expect(rows[rows.length - 1]![3]).toBe(String(total));
+    const visible = own.thresholds.filter((t: { visibility?: string }) => (t.visibility ?? "visible") === "visible");
+    const hiddenParts = new Set(
+      own.thresholds
+        .filter((t: { visibility?: string }) => (t.visibility ?? "visible") !== "visible")
+        .map((t: { part: string }) => t.part),
+    );
+    expect(tableRows(r.html, "thresholds-table").length).toBe(1 + visible.length + hiddenParts.size);
+    for (const t of own.tests as { title: string; visibility?: string }[]) {
+      if ((t.visibility ?? "visible") === "visible") expect(text(r.html)).toContain(t.title);
+      else expect(text(r.html)).not.toContain(t.title);
+    }
+  }, 60_000);
+});
+
 describe("the figures", () => {
   it("draws the page tables before the fork, after it, after the child's write and after the parent's", () => {
     for (const id of ["fig-before-fork", "fig-after-fork", "fig-after-child-write", "fig-after-parent-write"]) {
