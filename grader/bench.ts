@@ -3,7 +3,7 @@
 // exists) and prints the wall time, the time per submission, and where the
 // time goes. A figure to read, not a test.
 
-import { existsSync, mkdtempSync, readdirSync, rmSync, cpSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadLab, repoRoot } from "../labs/lab";
@@ -23,7 +23,11 @@ async function main(): Promise<void> {
   const subs = path.join(tmp, "class");
   const examples = path.join(root, "examples", "submissions");
   const kinds: ((dest: string) => void)[] = [];
-  const exampleDirs = existsSync(examples) ? readdirSync(examples).filter((d) => !d.startsWith(".")) : [];
+  const exampleDirs = existsSync(examples)
+    ? readdirSync(examples, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && !d.name.startsWith("."))
+        .map((d) => d.name)
+    : [];
   if (exampleDirs.length >= 3) {
     for (const d of exampleDirs) kinds.push((dest) => cpSync(path.join(examples, d), dest, { recursive: true }));
   } else {
@@ -38,7 +42,11 @@ async function main(): Promise<void> {
       `lab ${realRubric ? "labs/cow" : "grader/test-fixtures/cow (no labs/cow/rubric.json yet)"}, ${jobs} jobs`,
   );
   try {
+    const cpu0 = cpuSeconds();
     const { timing: t, summary } = await gradeBatch([subs], { lab: "cow", labDir, out: path.join(tmp, "out"), jobs });
+    const cpu = cpuSeconds() - cpu0;
+    if (summary.rows.length !== COUNT)
+      throw new Error(`bench:grade: graded ${summary.rows.length} of ${COUNT} submissions`);
     const per = t.totalMs / COUNT;
     const graded = t.totalMs - t.prepareMs - t.baselineMs;
     const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -50,6 +58,13 @@ async function main(): Promise<void> {
     console.log(`  reference run (baseline) ${s(t.baselineMs)}`);
     console.log(`  summed over submissions: waiting for a warm worker ${s(t.startupMs)}, running tests ${s(t.testMs)}`);
     console.log(`  workers forked           ${t.workersForked}`);
+    console.log(
+      `CPU (grader + workers)     ${cpu.toFixed(2)} s, ${(cpu / COUNT).toFixed(3)} s per submission; ` +
+        `on ${jobs} otherwise idle cores: ${(cpu / COUNT / jobs).toFixed(3)} s per submission`,
+    );
+    console.log(
+      `machine load average       ${os.loadavg()[0]!.toFixed(1)} (other work on the machine inflates wall time)`,
+    );
     const dominant = t.testMs >= t.startupMs ? "running the tests" : "starting workers";
     console.log(
       `dominates: ${dominant}; mean score ${(summary.rows.reduce((a, r) => a + r.score, 0) / COUNT).toFixed(1)} / ${summary.maxScore}`,
@@ -57,6 +72,19 @@ async function main(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+// CPU seconds of this process and of its finished children (the workers), from /proc.
+function cpuSeconds(): number {
+  const own = process.cpuUsage();
+  let children = 0;
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+    children = (Number(fields[13]) + Number(fields[14])) / 100; // cutime, cstime in clock ticks
+  } catch {
+    children = 0;
+  }
+  return (own.user + own.system) / 1e6 + children;
 }
 
 // The real lab once its rubric and the scenarios it names exist.

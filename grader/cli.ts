@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Argv } from "yargs";
 import { gradeBatch } from "./grade";
 import { progress } from "./progress";
+import { prepareTemplates } from "./report/report";
 
 export const command = "grade <paths...>";
 export const describe = "Grade submissions (folders, .zip, .tar.gz, or folders of them) into --out";
@@ -19,6 +20,8 @@ export interface GradeArgs {
   readonly jobs: number;
   readonly seed: number;
   readonly labDir?: string;
+  /** A folder of report templates replacing the kit's by file name. */
+  readonly templates?: string;
 }
 
 export function builder<T>(y: Argv<T>) {
@@ -28,7 +31,8 @@ export function builder<T>(y: Argv<T>) {
     .option("out", { type: "string", demandOption: true, describe: "output folder" })
     .option("jobs", { type: "number", default: os.availableParallelism(), describe: "submissions graded at once" })
     .option("seed", { type: "number", default: 1, describe: "seed for Math.random in the tests" })
-    .option("lab-dir", { type: "string", describe: "the lab's folder, when not labs/<lab>" });
+    .option("lab-dir", { type: "string", describe: "the lab's folder, when not labs/<lab>" })
+    .option("templates", { type: "string", describe: "a folder of report templates that replace the kit's by file name" });
 }
 
 /** Runs the command; resolves to the exit status. */
@@ -44,6 +48,7 @@ export async function gradeCommand(
       jobs: args.jobs,
       seed: args.seed,
       ...(args.labDir !== undefined ? { labDir: args.labDir } : {}),
+      ...(args.templates !== undefined ? { templates: prepareTemplates(args.templates) } : {}),
       onEvent: (e) => {
         if (e.type === "baseline") for (const w of e.warnings) err(`oslab grade: warning: ${w}\n`);
         if (e.type === "graded") {

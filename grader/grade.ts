@@ -17,6 +17,8 @@ import { WorkerPool } from "./pool";
 import { ScenarioJob } from "./protocol";
 import { gradescopeResults } from "./results";
 import { rubricIdOf } from "./rubric";
+import { prepareTemplates, writeReports } from "./report/report";
+import type { TemplateSet } from "./report/templates";
 import { RunLimits, runSubmission } from "./run";
 import { graderErrorResult, score } from "./score";
 import { summarize, writeSummary } from "./summary";
@@ -51,6 +53,8 @@ export interface GradeOptions extends KitOptions {
   /** A baseline computed earlier (the Gradescope autograder ships one); default: run the reference. */
   readonly baseline?: Baseline;
   readonly onEvent?: (e: GradeEvent) => void;
+  /** The report templates (report/report.ts prepareTemplates); default: the kit's. */
+  readonly templates?: TemplateSet;
 }
 
 export interface BatchTiming {
@@ -72,6 +76,7 @@ export interface BatchOutcome {
 /** Grades every submission the paths name; throws only for the instructor's mistakes (a path, the rubric). */
 export async function gradeBatch(paths: readonly string[], options: GradeOptions): Promise<BatchOutcome> {
   const t0 = performance.now();
+  const templates = options.templates ?? prepareTemplates();
   const kit = prepareKit(options.lab, options);
   const sources = options.asOneSubmission
     ? paths.map((p) => ({ id: safeId(path.basename(p)), path: path.resolve(p), kind: "folder" as const }))
@@ -112,6 +117,7 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
     await Promise.all(Array.from({ length: Math.min(jobs, sources.length) }, lane));
     const summary = summarize(kit.rubric, results, meta);
     writeSummary(options.out, summary);
+    await writeReports({ kit, sources, results, summary }, { out: options.out, templates, jobs });
     const timing = {
       totalMs: performance.now() - t0,
       prepareMs,

@@ -37,6 +37,10 @@ export class Worker {
     this.#exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   }
 
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   /** What the worker wrote to stderr (the start of it): V8's out-of-memory report lands there. */
   get stderr(): string {
     return this.#stderr;

@@ -1,9 +1,10 @@
 // Stage 3, run: one submission's hidden tests and threshold scenarios, in
 // worker processes. A test that hangs (no word from the worker within the
-// test's time) or kills its process is blamed on the unit the worker last
+// test's time of CPU) or kills its process is blamed on the unit the worker last
 // announced; the remaining units then run in a fresh worker. The whole
 // submission has a wall-clock budget; when it runs out, what is left fails.
 
+import { readFileSync } from "node:fs";
 import { RunPlanUnit } from "./plan";
 import { RunReport, UnitOutcome, UnitStatus } from "./model";
 import { Worker, WorkerPool } from "./pool";
@@ -116,15 +117,25 @@ function drive(
       clearTimeout(timer);
       resolve(e);
     };
+    // A unit's time is the worker's CPU time (where the system shows it): a
+    // loop burns it, while a worker merely starved by a busy machine does not
+    // lose its test. The submission's deadline is wall-clock time.
     const arm = (): void => {
       clearTimeout(timer);
-      const now = performance.now();
-      const unitEnd = now + time.unitMs + GRACE_MS;
-      const hung = unitEnd <= time.deadline;
-      timer = setTimeout(
-        () => end({ kind: hung ? "hung" : "out-of-time" }),
-        Math.max(0, Math.min(unitEnd, time.deadline) - now),
-      );
+      const cpuAtStart = cpuMs(worker.pid);
+      const wait = (ms: number): void => {
+        const now = performance.now();
+        if (now + ms >= time.deadline) {
+          timer = setTimeout(() => end({ kind: "out-of-time" }), Math.max(0, time.deadline - now));
+          return;
+        }
+        timer = setTimeout(() => {
+          const used = cpuAtStart === null ? null : (cpuMs(worker.pid) ?? Infinity) - cpuAtStart;
+          if (used === null || used >= time.unitMs) end({ kind: "hung" });
+          else wait(time.unitMs - used + GRACE_MS);
+        }, ms);
+      };
+      wait(time.unitMs + GRACE_MS);
     };
     worker.onMessage((m: WorkerMessage) => {
       if (settled) return;
@@ -188,6 +199,20 @@ function blame(
     for (const k of keys) results.set(k, outcome(k, status, `Loading the lab's code for this test ${why}.`));
   }
 }
+
+/** CPU time (user + system) a process has used, in ms; null where /proc does not tell. */
+export function cpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux's USER_HZ: /proc counts CPU time in hundredths of a second. */
+const CLOCK_TICKS = 100;
 
 function deathCause(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
   if (/heap out of memory|Reached heap limit|Allocation failed/i.test(stderr))
