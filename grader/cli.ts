@@ -32,7 +32,16 @@ export function builder<T>(y: Argv<T>) {
     .option("jobs", { type: "number", default: os.availableParallelism(), describe: "submissions graded at once" })
     .option("seed", { type: "number", default: 1, describe: "seed for Math.random in the tests" })
     .option("lab-dir", { type: "string", describe: "the lab's folder, when not labs/<lab>" })
-    .option("templates", { type: "string", describe: "a folder of report templates that replace the kit's by file name" });
+    .option("templates", {
+      type: "string",
+      describe: "a folder of report templates that replace the kit's by file name",
+    })
+    .epilog(
+      "A .zip, .tar.gz or .tgz is one submission. A folder is one submission when a student file sits at its top " +
+        "(cow.ts) or at its own path (src/kernel/cow.ts), or when exactly one subfolder holds student files; " +
+        "otherwise it is a class: each subfolder or archive in it is one student's submission, named after it. " +
+        "Writes <out>/<id>/results.json (Gradescope's format) and details.json, and <out>/summary.json, grades.csv, summary.html.",
+    );
 }
 
 /** Runs the command; resolves to the exit status. */

@@ -13,6 +13,7 @@ import {
   readdirSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
@@ -109,6 +110,7 @@ export function prepareKit(lab: string, options: KitOptions = {}): Kit {
     } catch {
       rmSync(tmp, { recursive: true, force: true }); // another batch compiled the same kit first
     }
+    pruneCache(cacheRoot);
   }
   const testFiles = tsFiles(testsDir, (rel) => rel.endsWith(".test.ts")).map((rel) => rel.replace(/\.ts$/, ".js"));
   if (testFiles.length === 0) throw new Error(`Cannot prepare lab "${lab}": ${testsDir} holds no *.test.ts suite`);
@@ -139,6 +141,21 @@ export function transpile(
     reportDiagnostics: true,
   });
   return { js: out.outputText, diagnostics: out.diagnostics ?? [] };
+}
+
+/** Compiled kits unused for a week are removed (a batch in progress touches none that old). */
+const CACHE_DAYS = 7;
+
+function pruneCache(cacheRoot: string): void {
+  const old = Date.now() - CACHE_DAYS * 24 * 3600 * 1000;
+  for (const e of readdirSync(cacheRoot, { withFileTypes: true })) {
+    const dir = path.join(cacheRoot, e.name);
+    try {
+      if (e.isDirectory() && statSync(dir).mtimeMs < old) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // another process pruned it first
+    }
+  }
 }
 
 // Compiled files are made read-only: submissions run beside them.
