@@ -28,6 +28,15 @@ export interface DrawOptions {
   readonly maxRows?: number;
   /** Draw the colour key under the picture; true by default. */
   readonly legend?: boolean;
+  /** The least width of the picture: pictures shown side by side at one scale share it (see naturalWidth). */
+  readonly width?: number;
+}
+
+/** The width drawPageTables gives a panel of `processes` processes (without a legend or a width option). */
+export function naturalWidth(processes: number): number {
+  const left = processes === 2 ? 1 : processes;
+  const right = processes - left;
+  return Math.max(left * (COL + SPACE) + MEM + (right > 0 ? SPACE + right * (COL + SPACE) - SPACE : 0), MEM);
 }
 
 /** The fault a step took first, if any: where the picture should look. */
@@ -65,9 +74,9 @@ const ROW = 22; // height of one run's row
 const GAP = 4; // between rows
 const HEAD = 44; // column header
 const TOP = 26; // caption
-const COL = 262; // a process column
-const MEM = 176; // the memory column
-const SPACE = 56; // between columns, room for the connectors
+const COL = 256; // a process column
+const MEM = 170; // the memory column
+const SPACE = 44; // between columns, room for the connectors
 const CHAR = 6.7; // width of one monospace character at 11px
 const HIGHLIGHT = "#d62828";
 const LEGEND_STEP = 124; // between the legend's entries
@@ -104,7 +113,7 @@ export function drawPageTables(panel: PageTablePanel, options: DrawOptions = {})
   const connect = columns.length <= 2;
   const memX = left * (COL + SPACE);
   const xOf = (i: number): number => (i < left ? i * (COL + SPACE) : memX + MEM + SPACE + (i - left) * (COL + SPACE));
-  const width = Math.max(xOf(columns.length - 1) + COL, memX + MEM, legend ? LEGEND_WIDTH : 0);
+  const width = Math.max(xOf(columns.length - 1) + COL, memX + MEM, legend ? LEGEND_WIDTH : 0, options.width ?? 0);
 
   const parts: string[] = [];
   const shown = groups.slice(0, groups.length > maxRows ? maxRows - 1 : maxRows);
@@ -157,6 +166,7 @@ const STYLE = `<style>
 .pt-head { font-weight: 600; fill: #1f2933; }
 .pt-sub { font-size: 11px; fill: #52606d; }
 .pt-mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11px; fill: #1f2933; }
+.pt-chip { font-size: 10px; }
 .pt-cow { font-size: 10px; font-weight: 700; fill: #8a4b00; }
 .pt-more { font-size: 11px; fill: #52606d; font-style: italic; }
 </style>`;
@@ -176,7 +186,7 @@ function drawColumn(
   );
   out.push(`<text x="${x + 8}" y="${TOP + 16}" class="pt-head">${escapeXml(`${p.name} (pid ${p.pid})`)}</text>`);
   const sub = live
-    ? `asid ${p.asid}, root page table in frame ${p.root ?? "none"}`
+    ? `${p.asid === 0 ? "no ASID yet" : `ASID ${p.asid}`}, root page table in frame ${p.root ?? "none"}`
     : p.killedBy !== null
       ? `killed by ${p.killedBy}: no page table left`
       : `${p.state}: no page table left`;
@@ -208,21 +218,25 @@ function drawRow(row: Row, x: number, y: number): string {
   const bit = (b: number, c: string): string => (f & b ? c : "-");
   const perms = `${bit(PTE_R, "r")}${bit(PTE_W, "w")}${bit(PTE_X, "x")} ${f & PTE_U ? "u" : "-"}`;
   const where = `0x${hex8(r.va)}${r.pages > 1 ? ` \u00d7${r.pages}` : ""}`;
-  const frames = r.pages === 1 ? `${r.frame}` : `${r.frame}\u2013${r.frame + r.pages - 1}`;
-  const chipX = x + COL - 78;
+  const range = r.pages === 1 ? `${r.frame}` : `${r.frame}\u2013${r.frame + r.pages - 1}`;
+  // the chip holds 9 characters; a longer range shows its first frame (the memory column has the rest)
+  const frames = range.length <= 9 ? range : `${r.frame}\u2026`;
+  const chipX = x + COL - 64;
   const out = [
     `<g class="pt-run${row.highlighted ? " pt-fault" : ""}">`,
     `<title>${escapeXml(runTitle(r, row.highlighted))}</title>`,
     `<rect x="${x}" y="${y}" width="${COL}" height="${ROW}" rx="3" fill="${row.highlighted ? "#fdecec" : "#ffffff"}" stroke="${row.highlighted ? HIGHLIGHT : "#cbd2d9"}" stroke-width="${row.highlighted ? 2.5 : 1}"/>`,
     `<text x="${x + 6}" y="${y + 15}" class="pt-mono">${escapeXml(where)}</text>`,
-    `<text x="${x + 6 + 16 * CHAR}" y="${y + 15}" class="pt-mono">${escapeXml(perms)}</text>`,
+    `<text x="${x + 6 + 17 * CHAR}" y="${y + 15}" class="pt-mono">${escapeXml(perms)}</text>`,
   ];
   if (f & PTE_COW) {
-    out.push(`<rect x="${x + 6 + 22 * CHAR}" y="${y + 4}" width="30" height="14" rx="3" fill="#ffe8cc"/>`);
-    out.push(`<text x="${x + 6 + 22 * CHAR + 15}" y="${y + 15}" text-anchor="middle" class="pt-cow">COW</text>`);
+    out.push(`<rect x="${x + 160}" y="${y + 4}" width="28" height="14" rx="3" fill="#ffe8cc"/>`);
+    out.push(`<text x="${x + 174}" y="${y + 15}" text-anchor="middle" class="pt-cow">COW</text>`);
   }
-  out.push(`<rect x="${chipX}" y="${y + 2}" width="74" height="${ROW - 4}" rx="3" fill="${refColour(r.ref)}"/>`);
-  out.push(`<text x="${chipX + 37}" y="${y + 15}" text-anchor="middle" class="pt-mono">${escapeXml(frames)}</text>`);
+  out.push(`<rect x="${chipX}" y="${y + 2}" width="60" height="${ROW - 4}" rx="3" fill="${refColour(r.ref)}"/>`);
+  out.push(
+    `<text x="${chipX + 30}" y="${y + 15}" text-anchor="middle" class="pt-mono pt-chip">${escapeXml(frames)}</text>`,
+  );
   out.push(`</g>`);
   return out.join("\n");
 }
@@ -232,7 +246,7 @@ function drawMemory(groups: readonly FrameGroup[], shown: readonly FrameGroup[],
   const out = [`<g class="pt-memory">`];
   out.push(`<rect x="${x}" y="${TOP}" width="${MEM}" height="${HEAD - 6}" rx="4" fill="#e4e7eb"/>`);
   out.push(`<text x="${x + 8}" y="${TOP + 16}" class="pt-head">physical frames</text>`);
-  out.push(`<text x="${x + 8}" y="${TOP + 31}" class="pt-sub">colour: number of references</text>`);
+  out.push(`<text x="${x + 8}" y="${TOP + 31}" class="pt-sub">coloured by reference count</text>`);
   let y = TOP + HEAD;
   if (any && groups.length === 0) out.push(`<text x="${x + 8}" y="${y + 15}" class="pt-more">none mapped</text>`);
   for (const g of shown) {

@@ -8,7 +8,6 @@ import { createWorkspace, removeWorkspace } from "../workspace";
 import { FIXTURE_LAB, ROOT, STUDENT_FILES, scratch, solutionSubmission } from "../test-support/fixtures";
 import { SubmissionResult } from "../model";
 import {
-  MAX_PICTURES,
   firstDivergence,
   itemsToPicture,
   pictureScenarios,
@@ -54,7 +53,7 @@ describe("stateDifference", () => {
         step([{ name: "P", pid: 1, flags: COW, ref: 2 }]),
       ),
     ).toEqual({
-      why: "P's page at 0x00014000 is writable, not copy-on-write, 2 references to its frame on your kernel, read-only, copy-on-write, 2 references to its frame on the reference kernel.",
+      why: "P's page at 0x00014000: on your kernel it is writable, not copy-on-write, with 2 references to its frame; on the reference kernel it is read-only, copy-on-write, with 2 references to its frame.",
       focus: { process: "P", va: 0x14000 },
     });
   });
@@ -109,8 +108,8 @@ describe("firstDivergence", () => {
     expect(d.index).toBe(2);
     expect(fork.path).toBe("steps[1]");
     expect(d.focus).toEqual({ process: "P", va: 0x14000 });
-    expect(d.why).toMatch(
-      /^P's page at 0x00014000 is writable, not copy-on-write, 2 references to its frame on your kernel, read-only, copy-on-write/,
+    expect(d.why).toBe(
+      "P's page at 0x00014000: on your kernel it is writable, not copy-on-write, with 2 references to its frame; on the reference kernel it is read-only, copy-on-write, with 2 references to its frame.",
     );
   });
 
@@ -161,11 +160,12 @@ describe("pictureScenarios and itemsToPicture", () => {
   writeFileSync(path.join(dir, "rubric.json"), JSON.stringify(raw));
   const kit = prepareKit("cow", { labDir: FIXTURE_LAB, root: ROOT });
 
-  it("takes every threshold's scenario and a test's own", () => {
+  it("takes every threshold's scenario, a test's own, or else its part's threshold scenarios", () => {
     expect([...pictureScenarios(dir, kit.rubric)]).toEqual([
-      ["T1", "thresholds/child-writes.json"],
-      ["T2", "thresholds/child-writes.json"],
-      ["A1", "thresholds/child-writes.json"],
+      ["T1", ["thresholds/child-writes.json"]],
+      ["T2", ["thresholds/child-writes.json"]],
+      ["A1", ["thresholds/child-writes.json"]], // its own
+      ["B1", ["thresholds/child-writes.json"]], // part B's thresholds'; A2 and C1 have none
     ]);
   });
 
@@ -203,9 +203,10 @@ describe("pictureScenarios and itemsToPicture", () => {
         ...["B1", "B2", "B3", "B4"].map((id) => item(id)),
       ],
     } as unknown as SubmissionResult;
-    const all = new Map(result.items.map((i) => [i.id, "s.json"]));
+    const all = new Map(result.items.map((i) => [i.id, ["s.json"]]));
     all.delete("A6");
-    expect(itemsToPicture(result, all).map((i) => i.id)).toEqual(["A1", "B1", "B2", "B3"].slice(0, MAX_PICTURES));
+    all.set("B4", []);
+    expect(itemsToPicture(result, all).map((i) => i.id)).toEqual(["A1", "B1", "B2", "B3"]);
     expect(itemsToPicture({ ...result, status: "grader-error" }, all)).toEqual([]);
   });
 });
@@ -256,7 +257,7 @@ describe("a submission's timelines, in a child process", () => {
     const d = firstDivergence(mine as Timeline, referenceTimeline(scenario))!;
     expect((mine as Timeline).steps[d.index]!.text).toBe("fork A as B");
     expect(d.why).toBe(
-      "A's page at 0x00011000 is writable, not copy-on-write, 2 references to its frame on your kernel, read-only, copy-on-write, 2 references to its frame on the reference kernel.",
+      "A's page at 0x00011000: on your kernel it is writable, not copy-on-write, with 2 references to its frame; on the reference kernel it is read-only, copy-on-write, with 2 references to its frame.",
     );
     expect(d.focus).toEqual({ process: "A", va: 0x11000 });
   });
@@ -312,7 +313,7 @@ describe("a submission's timelines, in a child process", () => {
       expect(p.mine.before.text).toBe("fork A as B");
       expect(p.reference.after.path).toBe(p.mine.after.path);
       expect(p.divergence.why).toBe(
-        "A's page at 0x00011000 is read-only, copy-on-write, 2 references to its frame on your kernel, read-only, copy-on-write, 1 reference to its frame on the reference kernel.",
+        "A's page at 0x00011000: on your kernel it is read-only, copy-on-write, with 2 references to its frame; on the reference kernel it is read-only, copy-on-write, with 1 reference to its frame.",
       );
     } finally {
       removeWorkspace(ws);

@@ -7,8 +7,10 @@
 // one with an optional "scenario" field in rubric.json (a file relative to
 // the lab's folder, like a threshold's), e.g.
 //   { "id": "B3", ..., "scenario": "thresholds/child-writes.json" }
-// A hidden item never gets a picture: the reference's page tables would
-// show what the hidden test expects.
+// and a test without one tries its part's threshold scenarios in turn: the
+// first where the kernels differ is drawn. A scenario is drawn once per
+// report, for the first failed item that uses it. A hidden item never gets
+// a picture: the reference's page tables would show what it expects.
 
 import { fork } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -25,7 +27,7 @@ import { TimelineJob, TimelineReply, slim } from "./_timeline-child";
 
 /** Runs per process per step kept from a timeline (both kernels alike). */
 export const MAX_RUNS = 512;
-/** Pictures per report at most: the first failed items that have a scenario. */
+/** Pictures per report at most. */
 export const MAX_PICTURES = 4;
 
 /** The step of a scenario where a submission's kernel first did something else than the reference's. */
@@ -59,44 +61,57 @@ export interface PictureProblem {
   readonly why: string;
 }
 
-/** Scenario files (relative to the lab's folder) by rubric item id: every threshold's, and a test's "scenario". */
-export function pictureScenarios(labDir: string, rubric: Rubric): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const t of rubric.thresholds) out.set(t.id, t.scenario);
+/**
+ * The scenario files (relative to the lab's folder) to try for each rubric
+ * item, by id: a threshold's own; a test's "scenario", or else its part's
+ * threshold scenarios.
+ */
+export function pictureScenarios(labDir: string, rubric: Rubric): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const t of rubric.thresholds) out.set(t.id, [t.scenario]);
   // the rubric's own parser keeps only the fields the grader uses: read "scenario" from the file itself
-  let raw: unknown;
+  const own = new Map<string, string>();
+  let raw: unknown = null;
   try {
     raw = JSON.parse(readFileSync(path.join(labDir, "rubric.json"), "utf8"));
   } catch {
-    return out;
+    // no rubric file to read (a rubric made in memory): tests use their part's scenarios
   }
-  const tests = (raw as { tests?: unknown }).tests;
-  if (!Array.isArray(tests)) return out;
-  tests.forEach((t, i) => {
-    const o = t as { id?: unknown; scenario?: unknown };
-    if (o.scenario === undefined) return;
-    if (typeof o.id !== "string" || typeof o.scenario !== "string" || o.scenario === "")
-      throw new Error(
-        `Cannot read rubric "${path.join(labDir, "rubric.json")}": tests[${i}].scenario must be a non-empty string`,
-      );
-    out.set(o.id, o.scenario);
-  });
+  const tests = (raw as { tests?: unknown } | null)?.tests;
+  if (Array.isArray(tests)) {
+    tests.forEach((t, i) => {
+      const o = t as { id?: unknown; scenario?: unknown };
+      if (o.scenario === undefined) return;
+      if (typeof o.id !== "string" || typeof o.scenario !== "string" || o.scenario === "")
+        throw new Error(
+          `Cannot read rubric "${path.join(labDir, "rubric.json")}": tests[${i}].scenario must be a non-empty string`,
+        );
+      own.set(o.id, o.scenario);
+    });
+  }
+  for (const t of rubric.tests) {
+    const mine = own.get(t.id);
+    const part = [...new Set(rubric.thresholds.filter((th) => th.part === t.part).map((th) => th.scenario))];
+    const files = mine !== undefined ? [mine] : part;
+    if (files.length > 0) out.set(t.id, files);
+  }
   return out;
 }
 
-/** The items of `result` that get a picture: failed, not hidden, graded, with a scenario; at most MAX_PICTURES. */
-export function itemsToPicture(result: SubmissionResult, scenarios: ReadonlyMap<string, string>): ScoredItem[] {
+/** The items of `result` that may get a picture: failed, not hidden, scored (not blocked), with a scenario to try. */
+export function itemsToPicture(
+  result: SubmissionResult,
+  scenarios: ReadonlyMap<string, readonly string[]>,
+): ScoredItem[] {
   if (result.status !== "graded") return [];
-  return result.items
-    .filter(
-      (i) =>
-        !i.passed &&
-        i.visibility !== "hidden" &&
-        scenarios.has(i.id) &&
-        !i.output.startsWith("Not graded") &&
-        !i.output.startsWith("depends on"),
-    )
-    .slice(0, MAX_PICTURES);
+  return result.items.filter(
+    (i) =>
+      !i.passed &&
+      i.visibility !== "hidden" &&
+      (scenarios.get(i.id)?.length ?? 0) > 0 &&
+      !i.output.startsWith("Not graded") &&
+      !i.output.startsWith("depends on"),
+  );
 }
 
 // --- running the scenarios ------------------------------------------------------
@@ -291,10 +306,16 @@ export function stateDifference(mine: StepView, reference: StepView): Omit<Diver
       const at = `${name}'s page at 0x${hex8(va)}`;
       const focus = { process: name, va };
       if (a === undefined)
-        return { why: `${at} is mapped on the reference kernel (${pageText(b!)}) but not on yours.`, focus };
+        return { why: `${at} is not mapped on your kernel; on the reference kernel it is ${pageText(b!)}.`, focus };
       if (b === undefined)
-        return { why: `${at} is mapped on your kernel (${pageText(a)}) but not on the reference.`, focus };
-      return { why: `${at} is ${pageText(a)} on your kernel, ${pageText(b)} on the reference kernel.`, focus };
+        return {
+          why: `${at} is mapped on your kernel (${pageText(a)}); on the reference kernel it is not mapped.`,
+          focus,
+        };
+      return {
+        why: `${at}: on your kernel it is ${pageText(a)}; on the reference kernel it is ${pageText(b)}.`,
+        focus,
+      };
     }
   }
   return null;
@@ -314,7 +335,7 @@ function pageText(p: { flags: number; ref: number }): string {
   if (p.flags & PTE_X) parts.push("executable");
   if (!(p.flags & PTE_U)) parts.push("kernel-only");
   parts.push(p.flags & PTE_COW ? "copy-on-write" : "not copy-on-write");
-  parts.push(p.ref === 1 ? "1 reference to its frame" : `${p.ref} references to its frame`);
+  parts.push(p.ref === 1 ? "with 1 reference to its frame" : `with ${p.ref} references to its frame`);
   return parts.join(", ");
 }
 
@@ -355,13 +376,14 @@ export function pictureOf(
 
 export interface PictureContext {
   readonly labDir: string;
-  readonly scenarios: ReadonlyMap<string, string>;
+  readonly scenarios: ReadonlyMap<string, readonly string[]>;
   readonly run: SubmissionRun;
 }
 
 /**
- * The pictures for `result` (at most MAX_PICTURES), with the reasons some
- * could not be drawn. Never throws for what the submission does.
+ * The pictures for `result` (at most MAX_PICTURES, each scenario once),
+ * with the reasons some items have none. Never throws for what the
+ * submission does.
  */
 export async function picturesFor(
   result: SubmissionResult,
@@ -370,33 +392,45 @@ export async function picturesFor(
 ): Promise<{ pictures: FailurePicture[]; problems: PictureProblem[] }> {
   const items = itemsToPicture(result, ctx.scenarios);
   if (items.length === 0) return { pictures: [], problems: [] };
-  const files = [...new Set(items.map((i) => ctx.scenarios.get(i.id)!))];
+  const files = [...new Set(items.flatMap((i) => ctx.scenarios.get(i.id)!))];
   const abs = files.map((f) => path.resolve(ctx.labDir, f));
   const mine = await submissionTimelines(ctx.run, abs);
   const pictures: FailurePicture[] = [];
   const problems: PictureProblem[] = [];
+  const used = new Set<string>();
   for (const item of items) {
-    const file = ctx.scenarios.get(item.id)!;
-    const k = files.indexOf(file);
-    const m = mine[k]!;
-    if (typeof m === "string") {
-      problems.push({ itemId: item.id, why: m });
-      continue;
-    }
-    let ref: Timeline;
-    try {
-      ref = referenceTimeline(abs[k]!);
-    } catch (e) {
-      problems.push({ itemId: item.id, why: `the reference kernel cannot run ${file}: ${(e as Error).message}` });
-      continue;
-    }
+    if (pictures.length >= MAX_PICTURES) break;
     const threshold = rubric.thresholds.find((t) => t.id === item.id);
-    const d = firstDivergence(m, ref, threshold?.figure);
-    if (d === null) {
-      problems.push({ itemId: item.id, why: `your kernel and the reference do the same in ${file}` });
-      continue;
+    const why: string[] = [];
+    for (const file of ctx.scenarios.get(item.id)!) {
+      const k = files.indexOf(file);
+      const m = mine[k]!;
+      if (used.has(file)) {
+        why.push(`${file} is drawn for another item`);
+        continue;
+      }
+      if (typeof m === "string") {
+        why.push(`${file}: ${m}`);
+        continue;
+      }
+      let ref: Timeline;
+      try {
+        ref = referenceTimeline(abs[k]!);
+      } catch (e) {
+        why.push(`the reference kernel cannot run ${file}: ${(e as Error).message}`);
+        continue;
+      }
+      const d = firstDivergence(m, ref, threshold?.figure);
+      if (d === null) {
+        why.push(`your kernel and the reference do the same in ${file}`);
+        continue;
+      }
+      used.add(file);
+      pictures.push(pictureOf(item.id, { name: scenarioName(abs[k]!), file }, m, ref, d));
+      why.length = 0;
+      break;
     }
-    pictures.push(pictureOf(item.id, { name: scenarioName(abs[k]!), file }, m, ref, d));
+    if (why.length > 0) problems.push({ itemId: item.id, why: why.join("; ") });
   }
   return { pictures, problems };
 }

@@ -1,0 +1,152 @@
+// Stage 5c, the reports people read: each student's report.html and
+// report.md (with pictures of what their kernel did differently from the
+// reference), and the class's summary.html. The grader calls
+// prepareTemplates() before grading (a broken template stops the batch
+// before it starts) and writeReports() once the batch is graded.
+
+import path from "node:path";
+import { writeAtomic } from "../_atomic";
+import { readSubmission } from "../intake";
+import { Kit } from "../kit";
+import { BatchSummary, Rubric, SubmissionResult, SubmissionSource } from "../model";
+import { createWorkspace, removeWorkspace } from "../workspace";
+import { FailurePicture, PictureProblem, itemsToPicture, pictureScenarios, picturesFor } from "./pictures";
+import { TemplateSet, loadTemplates } from "./templates";
+import { HTML, MARKDOWN, ReportInput, reportView, summaryView } from "./viewmodel";
+import { SAMPLE_RUBRIC, brokenResult, perfectResult, samplePicture, sampleSummary, troubledResult } from "./_samples";
+
+/**
+ * Loads the report templates (the kit's, with `overrides` replacing any by
+ * file name) and renders each with sample results that use every field and
+ * branch: a mistake throws a TemplateError naming the file and line now,
+ * not after a class has been graded.
+ */
+export function prepareTemplates(overrides?: string): TemplateSet {
+  const templates = loadTemplates(overrides === undefined ? {} : { overrides });
+  const troubled = troubledResult();
+  const perfect = perfectResult();
+  const broken = brokenResult();
+  const reports: ReportInput[] = [
+    { result: troubled, rubric: SAMPLE_RUBRIC, pictures: [samplePicture("A1"), samplePicture("T1")] },
+    { result: perfect, rubric: SAMPLE_RUBRIC },
+    { result: broken, rubric: { ...SAMPLE_RUBRIC, thresholds: [] } },
+  ];
+  for (const input of reports) renderReport(input, templates);
+  renderSummary(sampleSummary([troubled, perfect, broken]), [troubled, perfect, broken], SAMPLE_RUBRIC, templates);
+  renderSummary(
+    { ...sampleSummary([perfect]), warnings: [] },
+    [perfect],
+    { ...SAMPLE_RUBRIC, thresholds: [] },
+    templates,
+  );
+  return templates;
+}
+
+/** One student's report, as HTML and as Markdown. */
+export function renderReport(input: ReportInput, templates: TemplateSet): { html: string; md: string } {
+  return {
+    html: templates.render("report.html", reportView(input, HTML)),
+    md: templates.render("report.md", reportView(input, MARKDOWN)),
+  };
+}
+
+/** The class summary page. */
+export function renderSummary(
+  summary: BatchSummary,
+  results: readonly SubmissionResult[],
+  rubric: Rubric,
+  templates: TemplateSet,
+): string {
+  return templates.render("summary.html", summaryView(summary, results, rubric, HTML));
+}
+
+/** A graded batch, as the grader has it. */
+export interface GradedBatch {
+  readonly kit: Kit;
+  readonly sources: readonly SubmissionSource[];
+  readonly results: readonly SubmissionResult[];
+  readonly summary: BatchSummary;
+}
+
+export interface WriteOptions {
+  /** The batch's output folder: <out>/<id>/report.html and report.md, <out>/summary.html. */
+  readonly out: string;
+  readonly templates: TemplateSet;
+  /** Submissions whose pictures are drawn at once (each in a process of its own). */
+  readonly jobs?: number;
+  /** Draw pictures of failed tests (default true). */
+  readonly pictures?: boolean;
+}
+
+/**
+ * Writes every student's report and the class summary. A picture that
+ * cannot be drawn is left out (the reasons come back, for the instructor);
+ * nothing a submission does makes this throw.
+ */
+export async function writeReports(batch: GradedBatch, options: WriteOptions): Promise<{ problems: string[] }> {
+  const { kit } = batch;
+  const scenarios = pictureScenarios(kit.labDir, kit.rubric);
+  const problems: string[] = [];
+  const one = async (result: SubmissionResult): Promise<void> => {
+    let pictures: FailurePicture[] = [];
+    if (options.pictures !== false && itemsToPicture(result, scenarios).length > 0) {
+      const source = batch.sources.find((s) => s.id === result.id);
+      const drawn = source === undefined ? null : await drawPictures(kit, source, result, scenarios);
+      pictures = drawn?.pictures ?? [];
+      for (const p of drawn?.problems ?? []) problems.push(`${result.id}: no picture for ${p.itemId}: ${p.why}`);
+    }
+    const { html, md } = renderReport({ result, rubric: kit.rubric, pictures }, options.templates);
+    const dir = path.join(options.out, result.id);
+    writeAtomic(path.join(dir, "report.html"), html);
+    writeAtomic(path.join(dir, "report.md"), md);
+  };
+  const queue = [...batch.results];
+  const lane = async (): Promise<void> => {
+    for (let r = queue.shift(); r !== undefined; r = queue.shift()) await one(r);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs ?? 2, queue.length)) }, lane));
+  writeAtomic(
+    path.join(options.out, "summary.html"),
+    renderSummary(batch.summary, batch.results, kit.rubric, options.templates),
+  );
+  return { problems };
+}
+
+// The submission is read again and put in a workspace of its own, so that
+// its pictures need nothing of the grading run but its result.
+async function drawPictures(
+  kit: Kit,
+  source: SubmissionSource,
+  result: SubmissionResult,
+  scenarios: ReadonlyMap<string, readonly string[]>,
+): Promise<{ pictures: FailurePicture[]; problems: PictureProblem[] }> {
+  const fail = (why: string) => ({
+    pictures: [],
+    problems: itemsToPicture(result, scenarios).map((i) => ({ itemId: i.id, why })),
+  });
+  try {
+    const intake = await readSubmission(source, kit.rubric.studentFiles);
+    if (intake.error !== undefined) return fail(intake.error);
+    const ws = createWorkspace(kit, intake);
+    try {
+      if (ws.syntaxErrors.length > 0) return fail("the submission does not compile");
+      const limits = kit.rubric.limits;
+      return await picturesFor(result, kit.rubric, {
+        labDir: kit.labDir,
+        scenarios,
+        run: {
+          kit: kit.cacheDir,
+          workspace: ws.dir,
+          studentFiles: kit.rubric.studentFiles,
+          stepBudget: limits.stepBudget,
+          timeoutMs: Math.min(limits.wallSeconds, 4 * limits.testSeconds) * 1000,
+          memoryMb: limits.memoryMb,
+        },
+      });
+    } finally {
+      removeWorkspace(ws);
+    }
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+}

@@ -1,0 +1,639 @@
+// The view models the report templates render: every sentence, number and
+// decision is made here, so that a template only places ready text
+// (STYLE.md, point 9). One function per page, each taking the grader's
+// results (grader/model.ts) and giving plain data: strings, booleans, lists.
+//
+// Text goes to HTML templates as it is (Handlebars escapes it) and to
+// Markdown templates escaped for Markdown (mdInline, mdBlock), so the same
+// builders serve both: pass HTML or MARKDOWN. Fields ending in "Svg" hold
+// markup made by draw.ts and charts.ts, which escape their own text.
+
+import { formatRun } from "../../solution/src/cli/trace";
+import { ProcessView, StepView } from "../../solution/src/scenario/timeline";
+import { BatchSummary, Diagnostic, ItemStats, Rubric, ScoredItem, SubmissionResult } from "../model";
+import { listWords, mdBlock, mdInline, percent, plural, points, stripAnsi } from "./_text";
+import { dotPlot, histogram, scoreBins, shareBars } from "./charts";
+import { PageTablePanel, drawPageTables, firstFault, naturalWidth } from "./draw";
+import { FailurePicture } from "./pictures";
+
+/** How text is made ready for a template. */
+export interface TextFormat {
+  /** A phrase, a cell, a paragraph. */
+  readonly inline: (s: string) => string;
+  /** Text shown as it is, line by line (compiler output, a failure message). */
+  readonly block: (s: string) => string;
+}
+
+/** For HTML templates: text as it is ({{...}} escapes it). */
+export const HTML: TextFormat = { inline: (s) => s, block: (s) => s };
+/** For Markdown templates (compiled without HTML escaping): escaped, and blocks fenced. */
+export const MARKDOWN: TextFormat = { inline: mdInline, block: mdBlock };
+
+// --- the student's report -------------------------------------------------------
+
+export interface ReportView {
+  readonly title: string;
+  readonly studentId: string;
+  readonly scoreText: string;
+  /** The score as a share, for the bar's width: "75%". */
+  readonly scorePercent: string;
+  readonly verdict: string;
+  readonly graderError: boolean;
+  readonly graderErrorText: string;
+  readonly parts: readonly PartView[];
+  readonly hasProblems: boolean;
+  readonly problems: readonly { readonly text: string }[];
+  readonly hasDiagnostics: boolean;
+  readonly diagnosticsTitle: string;
+  readonly diagnosticsNote: string;
+  readonly diagnostics: readonly DiagnosticView[];
+  readonly hasTroubles: boolean;
+  readonly troublesNote: string;
+  readonly troubles: readonly { readonly text: string }[];
+  readonly sections: readonly SectionView[];
+  readonly hasThresholds: boolean;
+  readonly thresholdsNote: string;
+  readonly thresholds: readonly ThresholdView[];
+  readonly footer: string;
+}
+
+export interface PartView {
+  readonly id: string;
+  readonly title: string;
+  readonly scoreText: string;
+  readonly scorePercent: string;
+  readonly full: boolean;
+}
+
+export interface DiagnosticView {
+  /** "src/kernel/cow.ts:12:5" */
+  readonly where: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface SectionView {
+  readonly heading: string;
+  readonly scoreText: string;
+  readonly tests: readonly TestView[];
+}
+
+export type StatusClass = "pass" | "fail" | "timeout" | "crash" | "blocked";
+
+export interface TestView {
+  readonly id: string;
+  readonly title: string;
+  readonly pointsText: string;
+  readonly passed: boolean;
+  readonly statusText: string;
+  readonly statusClass: StatusClass;
+  readonly hidden: boolean;
+  readonly hiddenNote: string;
+  /** A short line under the title: why a test was not scored. */
+  readonly hasNote: boolean;
+  readonly note: string;
+  readonly hasMessage: boolean;
+  readonly message: string;
+  readonly hasPicture: boolean;
+  readonly picture: PictureView | null;
+}
+
+export interface ThresholdView {
+  readonly id: string;
+  readonly title: string;
+  readonly scenario: string;
+  readonly figure: string;
+  readonly measured: string;
+  readonly reference: string;
+  readonly worst: string;
+  readonly creditText: string;
+  readonly full: boolean;
+  readonly statusClass: StatusClass;
+  readonly hasNote: boolean;
+  readonly note: string;
+  readonly hasPicture: boolean;
+  readonly picture: PictureView | null;
+}
+
+export interface PictureView {
+  readonly heading: string;
+  readonly intro: string;
+  readonly why: string;
+  readonly beforeCaption: string;
+  readonly afterCaption: string;
+  readonly mineBeforeSvg: string;
+  readonly mineAfterSvg: string;
+  readonly referenceBeforeSvg: string;
+  readonly referenceAfterSvg: string;
+  /** The four page-table states as text (for Markdown). */
+  readonly text: string;
+}
+
+export interface ReportInput {
+  readonly result: SubmissionResult;
+  readonly rubric: Rubric;
+  readonly pictures?: readonly FailurePicture[];
+}
+
+/** The student report's view of `input`, its text made ready by `format`. */
+export function reportView(input: ReportInput, format: TextFormat): ReportView {
+  const { result: r, rubric } = input;
+  const t = format.inline;
+  const pictures = new Map((input.pictures ?? []).map((p) => [p.itemId, p]));
+  const pictureOf = (id: string): PictureView | null => {
+    const p = pictures.get(id);
+    return p === undefined ? null : pictureView(p, format);
+  };
+  const compile = compileProblems(r);
+  const problems = r.problems.filter((p) => !compile.texts.includes(p)).map((p) => ({ text: t(p) }));
+  const tests = r.items.filter((i) => i.kind === "test");
+  const thresholds = r.items.filter((i) => i.kind === "threshold");
+  const troubles = r.items.filter((i) => outcomeOf(i) === "timeout" || outcomeOf(i) === "crash");
+  const lost = r.items.filter((i) => !i.passed);
+  const graderError = r.status === "grader-error";
+
+  return {
+    title: t(`Lab ${r.lab}: report for ${r.id}`),
+    studentId: t(r.id),
+    scoreText: t(`${points(r.score)} / ${points(r.maxScore)}`),
+    scorePercent: percent(r.score, r.maxScore),
+    verdict: t(verdict(r, lost)),
+    graderError,
+    graderErrorText: t(
+      "The grader itself failed on your submission. This is not a fault of your code, and your instructor has been told; the score below is not your grade.",
+    ),
+    parts: r.parts.map((p) => ({
+      id: t(p.id),
+      title: t(p.title),
+      scoreText: t(`${points(p.score)} / ${points(p.maxScore)}`),
+      scorePercent: percent(p.score, p.maxScore),
+      full: p.score >= p.maxScore,
+    })),
+    hasProblems: problems.length > 0,
+    problems,
+    hasDiagnostics: compile.diagnostics.length > 0,
+    diagnosticsTitle: t(compile.syntax ? "Your code does not compile" : "TypeScript finds type errors"),
+    diagnosticsNote: t(
+      compile.syntax
+        ? "Because of these errors no test could run, so every test scores 0. Fix the first one and run npm test again."
+        : "The tests ran anyway, but a type error often points at a real bug. Run npx tsc --noEmit to see them yourself.",
+    ),
+    diagnostics: compile.diagnostics.map((d) => ({
+      where: t(`${d.file}:${d.line}:${d.column}`),
+      code: t(`TS${d.code}`),
+      message: t(d.message),
+    })),
+    hasTroubles: troubles.length > 0,
+    troublesNote: t(
+      "The grader stopped these from outside. A test that runs too long is stopped after its time limit; one whose process crashes is ended. Either way it scores 0. The usual cause is a loop that never ends, or memory allocated without end.",
+    ),
+    troubles: troubles.map((i) => ({
+      text: t(`${i.id} (${i.title}) ${outcomeOf(i) === "timeout" ? "timed out" : "crashed"}: ${firstLine(i.output)}`),
+    })),
+    sections: rubric.parts
+      .map((p) => {
+        const mine = tests.filter((i) => i.part === p.id);
+        const score = r.parts.find((x) => x.id === p.id);
+        return {
+          heading: t(`Part ${p.id}: ${p.title}`),
+          scoreText: t(score === undefined ? "" : `${points(score.score)} / ${points(score.maxScore)}`),
+          tests: mine.map((i) => testView(i, format, pictureOf(i.id))),
+        };
+      })
+      .filter((s) => s.tests.length > 0),
+    hasThresholds: thresholds.length > 0,
+    thresholdsNote: t(
+      "Each threshold runs a scenario and measures one figure. Full credit when your kernel's figure is at or below the reference kernel's; none at the worst figure or beyond; in between, a share in proportion. A figure counts only when the scenario runs correctly on your kernel.",
+    ),
+    thresholds: thresholds.map((i) => thresholdView(i, rubric, format, pictureOf(i.id))),
+    footer: t(`Graded by oslab grader ${r.graderVersion} (lab ${r.lab}, version ${r.labVersion}, seed ${r.seed}).`),
+  };
+}
+
+function verdict(r: SubmissionResult, lost: readonly ScoredItem[]): string {
+  if (r.status === "grader-error") return "Not graded.";
+  if (lost.length === 0) return "Full marks: every test passed and every threshold earned full credit.";
+  const tests = lost.filter((i) => i.kind === "test").length;
+  const thresholds = lost.length - tests;
+  const what = [tests > 0 ? plural(tests, "test") : "", thresholds > 0 ? plural(thresholds, "threshold") : ""].filter(
+    (x) => x !== "",
+  );
+  return `You lost points on ${listWords(what)}: ${listWords(lost.map((i) => i.id))}.`;
+}
+
+/** How an item ended, as the report classes it. */
+export function outcomeOf(i: ScoredItem): StatusClass {
+  if (i.passed) return "pass";
+  const o = i.output;
+  if (o.startsWith("Not graded") || o.startsWith("depends on")) return "blocked";
+  // the grader's own words for a unit stopped from outside (grader/run.ts)
+  if (/did not finish within \d+ s|time of \d+ s ran out/.test(o)) return "timeout";
+  if (/ran out of memory|overflowed the stack|ended the test process|was ended by signal/.test(o)) return "crash";
+  return "fail";
+}
+
+const STATUS_TEXT: Record<StatusClass, string> = {
+  pass: "passed",
+  fail: "failed",
+  timeout: "timed out",
+  crash: "crashed",
+  blocked: "not scored",
+};
+
+function testView(i: ScoredItem, format: TextFormat, picture: PictureView | null): TestView {
+  const t = format.inline;
+  const outcome = outcomeOf(i);
+  const hidden = i.visibility === "hidden";
+  const message = stripAnsi(i.output).trim();
+  const blocked = outcome === "blocked";
+  return {
+    id: t(i.id),
+    title: t(i.title),
+    pointsText: t(`${points(i.score)} / ${points(i.maxScore)}`),
+    passed: i.passed,
+    statusText: t(STATUS_TEXT[outcome]),
+    statusClass: outcome,
+    hidden,
+    hiddenNote: t("Hidden test: you see whether it passed and its hint, not what it checks."),
+    hasNote: blocked,
+    note: t(blocked ? blockedSentence(message) : ""),
+    hasMessage: !i.passed && !blocked && message !== "",
+    message: format.block(message),
+    hasPicture: picture !== null,
+    picture,
+  };
+}
+
+/** Why an item was not scored, in a sentence: it depends on others, or the submission could not run. */
+function blockedSentence(output: string): string {
+  const deps = /^depends on (.+)$/.exec(firstLine(output));
+  if (deps === null) return firstLine(output);
+  const ids = deps[1]!.split(/,\s*/);
+  return `Not scored until ${listWords(ids)} ${ids.length === 1 ? "passes" : "pass"}: it builds on ${ids.length === 1 ? "that test" : "those tests"}.`;
+}
+
+function thresholdView(i: ScoredItem, rubric: Rubric, format: TextFormat, picture: PictureView | null): ThresholdView {
+  const t = format.inline;
+  const th = rubric.thresholds.find((x) => x.id === i.id);
+  const hidden = i.visibility === "hidden";
+  const f = i.figure;
+  const note = stripAnsi(i.output).trim();
+  return {
+    id: t(i.id),
+    title: t(i.title),
+    scenario: t(th === undefined ? "" : th.scenario.replace(/^.*\//, "").replace(/\.json$/, "")),
+    figure: t(f?.figure ?? th?.figure ?? ""),
+    measured: t(f === undefined || f.measured === null ? "not measured" : String(f.measured)),
+    // a hidden threshold's reference figure is an expected value
+    reference: t(hidden ? "hidden" : f === undefined ? "unknown" : String(f.reference)),
+    worst: t(hidden ? "hidden" : String(f?.worst ?? th?.worst ?? "")),
+    creditText: t(`${points(i.score)} / ${points(i.maxScore)}`),
+    full: i.passed,
+    statusClass: outcomeOf(i),
+    hasNote: !i.passed && note !== "",
+    note: t(note),
+    hasPicture: picture !== null,
+    picture,
+  };
+}
+
+/** Compiler problems: the diagnostics (type errors, or the syntax errors the problems list as text). */
+function compileProblems(r: SubmissionResult): { diagnostics: Diagnostic[]; syntax: boolean; texts: string[] } {
+  const syntaxText = r.problems.find((p) => p.startsWith("Your code does not compile"));
+  const typeText = r.problems.find((p) => p.startsWith("TypeScript finds type errors"));
+  const texts = [syntaxText, typeText].filter((x): x is string => x !== undefined);
+  if (syntaxText !== undefined) {
+    // grader/score.ts lists them formatted ("file:line:col - error TSn: message"): read them back
+    const diagnostics = syntaxText
+      .split("\n")
+      .map((l) => /^(.+?):(\d+):(\d+) - error TS(\d+): (.*)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ file: m[1]!, line: Number(m[2]), column: Number(m[3]), code: Number(m[4]), message: m[5]! }));
+    return { diagnostics, syntax: true, texts };
+  }
+  return { diagnostics: [...r.typeErrors], syntax: false, texts };
+}
+
+function firstLine(s: string): string {
+  return s.split("\n").find((l) => l.trim() !== "") ?? "";
+}
+
+// --- pictures -----------------------------------------------------------------------
+
+/** Processes drawn per panel at most: the one the difference is in, and those it shares frames with. */
+const MAX_PROCESSES = 3;
+
+/** The picture's view: the step before and after, on both kernels. */
+export function pictureView(p: FailurePicture, format: TextFormat): PictureView {
+  const t = format.inline;
+  const d = p.divergence;
+  const after = p.mine.after;
+  const before = p.mine.before;
+  const stepName = (s: StepView): string =>
+    s.path === "start" ? "the start" : `step ${stepNumber(s.path)} (${s.text})`;
+  const panel = (s: StepView, caption: string, highlightFrom: StepView): PageTablePanel => {
+    const procs = chooseProcesses(s.processes, d.focus?.process ?? null);
+    const fault = firstFault(highlightFrom);
+    const focus = d.focus === null ? null : s.processes.find((x) => x.name === d.focus!.process);
+    const highlight = focus !== undefined && focus !== null ? { pid: focus.pid, va: d.focus!.va } : fault;
+    return {
+      caption,
+      processes: procs,
+      highlight: highlight === null ? null : { pid: highlight.pid, va: highlight.va },
+    };
+  };
+  const first = d.index === 0;
+  const beforeCaption = first ? "At the start" : `Before ${stepName(after)}`;
+  const afterCaption = first ? "At the start" : `After ${stepName(after)}`;
+  const panels = {
+    mineBefore: panel(before, beforeCaption, p.mine.after),
+    mineAfter: panel(p.mine.after, afterCaption, p.mine.after),
+    referenceBefore: panel(p.reference.before, beforeCaption, p.reference.after),
+    referenceAfter: panel(p.reference.after, afterCaption, p.reference.after),
+  };
+  // one width for the four, so that they are drawn at one scale
+  const width = Math.max(...Object.values(panels).map((x) => naturalWidth(x.processes.length)));
+  const draw = (x: PageTablePanel): string => drawPageTables(x, { legend: false, maxRows: 16, width });
+  return {
+    heading: t(`What happened in scenario ${p.scenario}`),
+    intro: t(
+      `The grader ran the scenario ${p.scenario} (${p.scenarioFile}) on your kernel and on the reference kernel. ` +
+        (first
+          ? "They differ from the very start."
+          : `Up to ${stepName(before)} they agree; ${stepName(after)} is the first where they differ.`),
+    ),
+    why: t(d.why),
+    beforeCaption: t(beforeCaption),
+    afterCaption: t(afterCaption),
+    mineBeforeSvg: draw(panels.mineBefore),
+    mineAfterSvg: draw(panels.mineAfter),
+    referenceBeforeSvg: draw(panels.referenceBefore),
+    referenceAfterSvg: draw(panels.referenceAfter),
+    text: format.block(
+      [
+        panelText("Your kernel", panels.mineBefore),
+        panelText("Your kernel", panels.mineAfter),
+        panelText("The reference kernel", panels.referenceBefore),
+        panelText("The reference kernel", panels.referenceAfter),
+      ].join("\n\n"),
+    ),
+  };
+}
+
+/** "steps[3]" -> "4" (counted from 1, as people count); nested paths keep their shape. */
+function stepNumber(path: string): string {
+  const m = /^steps\[(\d+)\]$/.exec(path);
+  return m === null ? path : String(Number(m[1]) + 1);
+}
+
+/** The focus process first, then those sharing a frame with it, then the rest; MAX_PROCESSES at most. */
+export function chooseProcesses(all: readonly ProcessView[], focus: string | null): ProcessView[] {
+  const first = all.find((p) => p.name === focus) ?? all.find((p) => p.state === "running") ?? all[0];
+  if (first === undefined) return [];
+  const frames = new Set(first.runs.flatMap((r) => Array.from({ length: r.pages }, (_, i) => r.frame + i)));
+  const shares = (p: ProcessView): boolean =>
+    p.runs.some((r) => Array.from({ length: r.pages }, (_, i) => r.frame + i).some((f) => frames.has(f)));
+  const rest = all.filter((p) => p !== first);
+  const ordered = [
+    first,
+    ...rest.filter((p) => p.state === "running" && shares(p)),
+    ...rest.filter((p) => !(p.state === "running" && shares(p))),
+  ];
+  // keep the processes in the scenario's order, so that a parent stays left of its child
+  const kept = new Set(ordered.slice(0, MAX_PROCESSES));
+  return all.filter((p) => kept.has(p));
+}
+
+/** A panel as text: each process's runs, one per line, the outlined one marked. */
+function panelText(kernel: string, panel: PageTablePanel): string {
+  const lines = [`${kernel}, ${panel.caption[0]!.toLowerCase()}${panel.caption.slice(1)}:`];
+  for (const p of panel.processes) {
+    if (p.state !== "running") {
+      lines.push(`  ${p.name} (pid ${p.pid}) ${p.killedBy !== null ? `killed by ${p.killedBy}` : p.state}`);
+      continue;
+    }
+    lines.push(`  ${p.name} (pid ${p.pid}):`);
+    for (const r of p.runs) {
+      const hl = panel.highlight;
+      const marked = hl !== null && hl.pid === p.pid && hl.va >= r.va && hl.va < r.va + r.pages * 4096;
+      lines.push(`    ${formatRun(r)}${marked ? "   <- this page" : ""}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+// --- the class summary ------------------------------------------------------------------
+
+export interface SummaryView {
+  readonly title: string;
+  readonly subtitle: string;
+  readonly hasWarnings: boolean;
+  readonly warnings: readonly { readonly text: string }[];
+  readonly stats: readonly { readonly label: string; readonly value: string }[];
+  readonly histogramSvg: string;
+  readonly passRatesSvg: string;
+  readonly items: readonly ItemRateView[];
+  readonly hasThresholds: boolean;
+  readonly thresholds: readonly ThresholdDistributionView[];
+  readonly hasTroubles: boolean;
+  readonly troubles: readonly TroubleGroupView[];
+  readonly columns: readonly { readonly id: string; readonly title: string; readonly maxText: string }[];
+  readonly rows: readonly SubmissionRowView[];
+  readonly footer: string;
+}
+
+export interface ItemRateView {
+  readonly id: string;
+  readonly title: string;
+  readonly kindText: string;
+  readonly passedText: string;
+  readonly rateText: string;
+  readonly low: boolean;
+}
+
+export interface ThresholdDistributionView {
+  readonly id: string;
+  readonly title: string;
+  readonly figure: string;
+  readonly scenario: string;
+  readonly referenceText: string;
+  readonly countsText: string;
+  readonly svg: string;
+}
+
+export interface TroubleGroupView {
+  readonly title: string;
+  readonly note: string;
+  readonly rows: readonly { readonly id: string; readonly href: string; readonly detail: string }[];
+}
+
+export interface SubmissionRowView {
+  readonly id: string;
+  readonly href: string;
+  readonly scoreText: string;
+  readonly full: boolean;
+  readonly zero: boolean;
+  readonly cells: readonly { readonly text: string; readonly full: boolean }[];
+  readonly lostText: string;
+  readonly problemsText: string;
+}
+
+/** Where a submission's report is, from the summary's folder. */
+export function reportHref(id: string): string {
+  return `${encodeURIComponent(id)}/report.html`;
+}
+
+/** The class summary's view: `summary` from the grader, `results` for the figures and troubles. */
+export function summaryView(
+  summary: BatchSummary,
+  results: readonly SubmissionResult[],
+  rubric: Rubric,
+  format: TextFormat,
+): SummaryView {
+  const t = format.inline;
+  const graded = results.filter((r) => r.status === "graded");
+  const scores = graded.map((r) => r.score).sort((a, b) => a - b);
+  const mean = scores.length === 0 ? 0 : scores.reduce((a, b) => a + b, 0) / scores.length;
+  const median =
+    scores.length === 0
+      ? 0
+      : (scores[Math.floor((scores.length - 1) / 2)]! + scores[Math.ceil((scores.length - 1) / 2)]!) / 2;
+  const items = [...summary.items].sort((a, b) => rate(a) - rate(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  return {
+    title: t(`Lab ${summary.lab}: class summary`),
+    subtitle: t(
+      `${plural(summary.rows.length, "submission")}, out of ${points(summary.maxScore)} points. Lab version ${summary.labVersion}, graded by oslab grader ${summary.graderVersion}, seed ${summary.seed}.`,
+    ),
+    hasWarnings: summary.warnings.length > 0,
+    warnings: summary.warnings.map((w) => ({ text: t(w) })),
+    stats: [
+      { label: "Submissions", value: String(summary.rows.length) },
+      { label: "Graded", value: String(graded.length) },
+      { label: "Mean", value: points(Math.round(mean * 10) / 10) },
+      { label: "Median", value: points(median) },
+      { label: "Full marks", value: String(graded.filter((r) => r.score >= r.maxScore).length) },
+      { label: "Zero", value: String(graded.filter((r) => r.score === 0).length) },
+    ].map((s) => ({ label: t(s.label), value: t(s.value) })),
+    histogramSvg: histogram(scoreBins(scores, summary.maxScore), {
+      label: `Scores of ${plural(scores.length, "graded submission")}`,
+      xTitle: "points",
+    }),
+    passRatesSvg: shareBars(
+      items.map((i) => ({
+        label: `${i.id} ${i.title}`,
+        share: i.graded === 0 ? 0 : i.passed / i.graded,
+        text: `${percent(i.passed, i.graded)} (${i.passed}/${i.graded})`,
+      })),
+      { label: "Pass rate of every test and threshold, lowest first" },
+    ),
+    items: items.map((i) => ({
+      id: t(i.id),
+      title: t(i.title),
+      kindText: t(i.kind),
+      passedText: t(`${i.passed} / ${i.graded}`),
+      rateText: t(percent(i.passed, i.graded)),
+      low: i.graded > 0 && i.passed / i.graded < 0.5,
+    })),
+    hasThresholds: rubric.thresholds.length > 0,
+    thresholds: rubric.thresholds.map((th) => {
+      const figures = graded.map((r) => r.items.find((i) => i.id === th.id)?.figure);
+      const reference = figures.find((f) => f !== undefined)?.reference;
+      const measured = graded
+        .map((r) => r.items.find((i) => i.id === th.id))
+        .filter(
+          (i) =>
+            i !== undefined &&
+            i.figure !== undefined &&
+            i.figure.measured !== null &&
+            !/did not run correctly/.test(i.output),
+        )
+        .map((i) => i!.figure!.measured as number);
+      const notRun = graded.length - measured.length;
+      return {
+        id: t(th.id),
+        title: t(th.title),
+        figure: t(th.figure),
+        scenario: t(th.scenario),
+        referenceText: t(reference === undefined ? "no reference figure" : `reference ${reference}, worst ${th.worst}`),
+        countsText: t(
+          `${plural(measured.length, "submission")} measured` +
+            (notRun > 0 ? `; ${notRun} not measured (the scenario did not run correctly, or not at all)` : ""),
+        ),
+        svg:
+          reference === undefined
+            ? ""
+            : dotPlot(measured, { reference, worst: th.worst, label: `${th.id}: ${th.figure} across the class` }),
+      };
+    }),
+    ...troubleGroups(results, format),
+    columns: summary.columns.map((c) => ({ id: t(c.id), title: t(c.title), maxText: t(points(c.maxScore)) })),
+    rows: summary.rows.map((row) => ({
+      id: t(row.id),
+      href: reportHref(row.id),
+      scoreText: t(`${points(row.score)} / ${points(row.maxScore)}`),
+      full: row.status === "graded" && row.score >= row.maxScore,
+      zero: row.score === 0,
+      cells: summary.columns.map((c) => {
+        const v = row.columns[c.id] ?? 0;
+        return { text: t(points(v)), full: v >= c.maxScore };
+      }),
+      lostText: t(row.lost.join(" ")),
+      problemsText: t(row.problems.map(firstLine).join("; ")),
+    })),
+    footer: t(
+      `Lab ${summary.lab}, version ${summary.labVersion}; oslab grader ${summary.graderVersion}, seed ${summary.seed}.`,
+    ),
+  };
+}
+
+function rate(i: ItemStats): number {
+  return i.graded === 0 ? 0 : i.passed / i.graded;
+}
+
+/** Submissions that timed out, crashed, did not compile, could not be read, or broke the grader. */
+function troubleGroups(
+  results: readonly SubmissionResult[],
+  format: TextFormat,
+): { hasTroubles: boolean; troubles: TroubleGroupView[] } {
+  const t = format.inline;
+  const sorted = [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const row = (r: SubmissionResult, detail: string) => ({ id: t(r.id), href: reportHref(r.id), detail: t(detail) });
+  const which = (r: SubmissionResult, kind: StatusClass): string[] =>
+    r.items.filter((i) => outcomeOf(i) === kind).map((i) => i.id);
+  const groups: { title: string; note: string; rows: ReturnType<typeof row>[] }[] = [
+    {
+      title: "Timed out",
+      note: "A test or scenario ran past its time limit and was stopped.",
+      rows: sorted.filter((r) => which(r, "timeout").length > 0).map((r) => row(r, which(r, "timeout").join(" "))),
+    },
+    {
+      title: "Crashed",
+      note: "The process running a test died (out of memory, stack overflow, process.exit).",
+      rows: sorted.filter((r) => which(r, "crash").length > 0).map((r) => row(r, which(r, "crash").join(" "))),
+    },
+    {
+      title: "Did not compile",
+      note: "A syntax error: no test ran.",
+      rows: sorted
+        .filter((r) => r.problems.some((p) => p.startsWith("Your code does not compile")))
+        .map((r) => row(r, r.problems.find((p) => p.startsWith("Your code does not compile"))!.split("\n")[1] ?? "")),
+    },
+    {
+      title: "Not graded",
+      note: "The submission could not be read, or the grader itself failed on it.",
+      rows: sorted
+        .filter(
+          (r) =>
+            r.status === "grader-error" ||
+            r.items.every((i) => i.output.startsWith("Not graded: ") && !/does not compile/.test(i.output)),
+        )
+        .filter((r) => r.items.length > 0 || r.status === "grader-error")
+        .map((r) => row(r, firstLine(r.graderError ?? r.problems[0] ?? ""))),
+    },
+  ];
+  const troubles = groups
+    .filter((g) => g.rows.length > 0)
+    .map((g) => ({ title: t(g.title), note: t(g.note), rows: g.rows }));
+  return { hasTroubles: troubles.length > 0, troubles };
+}
