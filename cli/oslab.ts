@@ -38,6 +38,7 @@ void studentCommands(yargs(hideBin(process.argv)).scriptName("oslab"))
       jobs: args.jobs,
       seed: args.seed,
       ...(args.labDir !== undefined ? { labDir: args.labDir } : {}),
+      ...(args.templates !== undefined ? { templates: args.templates } : {}),
     });
   })
   .command(handout.command, handout.describe, handout.builder, async (args) => {
