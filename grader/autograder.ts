@@ -29,6 +29,7 @@ export async function runAutograder(root: string): Promise<number> {
       seed: config.seed,
       baseline,
       asOneSubmission: true,
+      reports: false,
     });
     const id = outcome.results[0]!.id;
     writeAtomic(results, readFileSync(path.join(out, id, "results.json")));

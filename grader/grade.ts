@@ -17,7 +17,6 @@ import { WorkerPool } from "./pool";
 import { ScenarioJob } from "./protocol";
 import { gradescopeResults } from "./results";
 import { rubricIdOf } from "./rubric";
-import { prepareTemplates, writeReports } from "./report/report";
 import type { TemplateSet } from "./report/templates";
 import { RunLimits, runSubmission } from "./run";
 import { graderErrorResult, score } from "./score";
@@ -55,6 +54,12 @@ export interface GradeOptions extends KitOptions {
   readonly onEvent?: (e: GradeEvent) => void;
   /** The report templates (report/report.ts prepareTemplates); default: the kit's. */
   readonly templates?: TemplateSet;
+  /**
+   * Write the HTML and Markdown reports (default true). The Gradescope
+   * autograder writes results.json alone: its bundle leaves the reports out,
+   * for they draw with the reference kernel, which it must not ship.
+   */
+  readonly reports?: boolean;
 }
 
 export interface BatchTiming {
@@ -76,7 +81,9 @@ export interface BatchOutcome {
 /** Grades every submission the paths name; throws only for the instructor's mistakes (a path, the rubric). */
 export async function gradeBatch(paths: readonly string[], options: GradeOptions): Promise<BatchOutcome> {
   const t0 = performance.now();
-  const templates = options.templates ?? prepareTemplates();
+  // loaded only when reports are wanted (a dynamic import, so the autograder's bundle leaves it out)
+  const report = options.reports === false ? null : await import("./report/report");
+  const templates = report === null ? null : (options.templates ?? report.prepareTemplates());
   const kit = prepareKit(options.lab, options);
   const sources = options.asOneSubmission
     ? paths.map((p) => ({ id: safeId(path.basename(p)), path: path.resolve(p), kind: "folder" as const }))
@@ -117,7 +124,8 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
     await Promise.all(Array.from({ length: Math.min(jobs, sources.length) }, lane));
     const summary = summarize(kit.rubric, results, meta);
     writeSummary(options.out, summary);
-    await writeReports({ kit, sources, results, summary }, { out: options.out, templates, jobs });
+    if (report !== null && templates !== null)
+      await report.writeReports({ kit, sources, results, summary }, { out: options.out, templates, jobs });
     const timing = {
       totalMs: performance.now() - t0,
       prepareMs,
