@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     if (summary.rows.length !== COUNT)
       throw new Error(`bench:grade: graded ${summary.rows.length} of ${COUNT} submissions`);
     const per = t.totalMs / COUNT;
-    const graded = t.totalMs - t.prepareMs - t.baselineMs;
+    const graded = t.totalMs - t.prepareMs - t.baselineMs - t.reportsMs;
     const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
     console.log(`total wall time            ${s(t.totalMs)}`);
     console.log(
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     );
     console.log(`  prepare (compile cache)  ${s(t.prepareMs)}`);
     console.log(`  reference run (baseline) ${s(t.baselineMs)}`);
+    console.log(`  HTML/Markdown reports    ${s(t.reportsMs)} (after grading)`);
     console.log(`  summed over submissions: waiting for a warm worker ${s(t.startupMs)}, running tests ${s(t.testMs)}`);
     console.log(`  workers forked           ${t.workersForked}`);
     console.log(

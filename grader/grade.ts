@@ -66,6 +66,8 @@ export interface BatchTiming {
   readonly totalMs: number;
   readonly prepareMs: number;
   readonly baselineMs: number;
+  /** Writing the HTML and Markdown reports, after grading. */
+  readonly reportsMs: number;
   /** Summed over submissions: waiting for a ready worker, and running tests. */
   readonly startupMs: number;
   readonly testMs: number;
@@ -124,12 +126,15 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
     await Promise.all(Array.from({ length: Math.min(jobs, sources.length) }, lane));
     const summary = summarize(kit.rubric, results, meta);
     writeSummary(options.out, summary);
+    const t2 = performance.now();
     if (report !== null && templates !== null)
       await report.writeReports({ kit, sources, results, summary }, { out: options.out, templates, jobs });
+    const reportsMs = performance.now() - t2;
     const timing = {
       totalMs: performance.now() - t0,
       prepareMs,
       baselineMs,
+      reportsMs,
       startupMs,
       testMs,
       workersForked: pool.forked,
