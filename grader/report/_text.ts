@@ -46,7 +46,8 @@ export function mdInline(s: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/\s*\n\s*/g, " ")
-    .replace(/^(#{1,6}|[+-]|\d+\.)(?=\s)/, "\\$1"); // would start a heading or a list
+    .replace(/^(#{1,6}|[+-])(?=\s)/, "\\$1") // would start a heading or a list
+    .replace(/^(\d+)\.(?=\s)/, "$1\\."); // would start a numbered list
 }
 
 /** `s` as a fenced Markdown code block, with a fence longer than any run of backticks inside it. */

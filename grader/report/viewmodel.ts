@@ -579,7 +579,7 @@ export function summaryView(
         return { text: t(points(v)), full: v >= c.maxScore };
       }),
       lostText: t(row.lost.join(" ")),
-      problemsText: t(row.problems.map(firstLine).join("; ")),
+      problemsText: t(row.problems.map((p) => firstLine(p).replace(/:$/, "")).join("; ")),
     })),
     footer: t(
       `Lab ${summary.lab}, version ${summary.labVersion}; oslab grader ${summary.graderVersion}, seed ${summary.seed}.`,

@@ -1,0 +1,263 @@
+import { SubmissionResult } from "../model";
+import { listWords, mdBlock, mdInline, percent, points } from "./_text";
+import { scoreBins } from "./charts";
+import { HTML, MARKDOWN, chooseProcesses, outcomeOf, reportHref, reportView, summaryView } from "./viewmodel";
+import { SAMPLE_RUBRIC, brokenResult, perfectResult, samplePicture, sampleSummary, troubledResult } from "./_samples";
+
+const troubled = troubledResult();
+const view = reportView({ result: troubled, rubric: SAMPLE_RUBRIC, pictures: [samplePicture("A1")] }, HTML);
+const test = (id: string) => view.sections.flatMap((s) => s.tests).find((t) => t.id === id)!;
+
+describe("the student's report", () => {
+  it("gives the total, each part, and which items lost points", () => {
+    expect(view.scoreText).toBe("1.5 / 10");
+    expect(view.scorePercent).toBe("15%");
+    expect(view.verdict).toBe("You lost points on 4 tests and 1 threshold: A1, A2, B1, B2 and T1.");
+    expect(view.parts.map((p) => [p.id, p.scoreText, p.full])).toEqual([
+      ["A", "0 / 4", false],
+      ["B", "0 / 4", false],
+    ]);
+    expect(reportView({ result: perfectResult(), rubric: SAMPLE_RUBRIC }, HTML).verdict).toBe(
+      "Full marks: every test passed and every threshold earned full credit.",
+    );
+  });
+
+  it("shows a visible test's failure message, and of a hidden one only what the grader let through (its hint)", () => {
+    expect(test("A1")).toMatchObject({ statusText: "failed", hasMessage: true, message: "Expected: 2\nReceived: 1" });
+    expect(test("A2")).toMatchObject({
+      hidden: true,
+      hasMessage: true,
+      message: "Failed.\nHint: Clear PTE_W and set PTE_COW.",
+    });
+    // the instructor's detail never reaches the view
+    const withDetail: SubmissionResult = {
+      ...troubled,
+      items: troubled.items.map((i) => (i.id === "A2" ? { ...i, detail: "Expected: 0\nReceived: 4" } : i)),
+    };
+    expect(JSON.stringify(reportView({ result: withDetail, rubric: SAMPLE_RUBRIC }, HTML))).not.toContain(
+      "Received: 4",
+    );
+  });
+
+  it("says in plain words which tests timed out or crashed", () => {
+    expect([test("B1").statusText, test("B2").statusText]).toEqual(["timed out", "crashed"]);
+    expect(view.troubles.map((t) => t.text)).toEqual([
+      "B1 (a write copies) timed out: This test did not finish within 2 s: the code never returned (an endless loop?) and was stopped.",
+      "B2 (many sharers) crashed: This test ran out of memory (the grader's limit): something allocates without end.",
+    ]);
+  });
+
+  it("lists compiler errors with file:line, type errors apart from the other problems", () => {
+    expect(view.diagnosticsTitle).toBe("TypeScript finds type errors");
+    expect(view.diagnostics).toEqual([
+      {
+        where: "src/kernel/uvmcopy.ts:12:5",
+        code: "TS2322",
+        message: "Type 'string' is not assignable to type 'number'.",
+      },
+    ]);
+    expect(view.problems).toEqual([{ text: "Your submission has no cow.ts; it is expected at src/kernel/cow.ts." }]);
+  });
+
+  it("reads syntax errors back from the grader's problem text", () => {
+    const v = reportView({ result: brokenResult(), rubric: SAMPLE_RUBRIC }, HTML);
+    expect(v.diagnosticsTitle).toBe("Your code does not compile");
+    expect(v.diagnostics).toEqual([{ where: "src/kernel/cow.ts:3:1", code: "TS1005", message: "';' expected." }]);
+    expect(v.hasProblems).toBe(false);
+    expect(v.graderError).toBe(true);
+  });
+
+  it("says why a test was not scored, without a message block", () => {
+    const blocked: SubmissionResult = {
+      ...troubled,
+      items: troubled.items.map((i) => (i.id === "A2" ? { ...i, output: "depends on A1, B1" } : i)),
+    };
+    const a2 = reportView({ result: blocked, rubric: SAMPLE_RUBRIC }, HTML)
+      .sections.flatMap((s) => s.tests)
+      .find((t) => t.id === "A2")!;
+    expect(a2).toMatchObject({
+      statusText: "not scored",
+      hasNote: true,
+      note: "Not scored until A1 and B1 pass: it builds on those tests.",
+      hasMessage: false,
+    });
+  });
+
+  it("shows a threshold's figures, hiding the reference and worst of a hidden one", () => {
+    expect(view.thresholds[0]).toMatchObject({
+      scenario: "sample",
+      figure: "framesCopied",
+      measured: "2",
+      reference: "1",
+      worst: "5",
+      creditText: "1.5 / 2",
+    });
+    const hidden: SubmissionResult = {
+      ...troubled,
+      items: troubled.items.map((i) => (i.id === "T1" ? { ...i, visibility: "hidden" as const } : i)),
+    };
+    expect(reportView({ result: hidden, rubric: SAMPLE_RUBRIC }, HTML).thresholds[0]).toMatchObject({
+      measured: "2",
+      reference: "hidden",
+      worst: "hidden",
+    });
+  });
+
+  it("puts the picture with its test: the step, what differs, both kernels before and after", () => {
+    const p = test("A1").picture!;
+    expect(test("A1").hasPicture).toBe(true);
+    expect(test("A2").picture).toBeNull();
+    expect(p.intro).toBe(
+      "The grader ran the scenario sample (thresholds/sample.json) on your kernel and on the reference kernel. Up to step 1 (spawn P from init) they agree; step 2 (fork P as C) is the first where they differ.",
+    );
+    expect(p.why).toBe(
+      "P's page at 0x00014000: on your kernel it is writable, copy-on-write, with 2 references to its frame; on the reference kernel it is read-only, copy-on-write, with 2 references to its frame.",
+    );
+    for (const svg of [p.mineBeforeSvg, p.mineAfterSvg, p.referenceBeforeSvg, p.referenceAfterSvg]) {
+      expect(svg).toMatch(/^<svg /);
+      expect(svg).toContain(`class="pt-run pt-fault"`); // P's data page outlined in all four
+    }
+    expect(p.mineBeforeSvg).toContain(">Before step 2 (fork P as C)</text>");
+    expect(p.referenceAfterSvg).toContain(">After step 2 (fork P as C)</text>");
+  });
+
+  it("escapes text for Markdown, and fences messages", () => {
+    const evil: SubmissionResult = { ...troubled, id: "<script>alert(1)</script> | *x*" };
+    const md = reportView({ result: evil, rubric: SAMPLE_RUBRIC, pictures: [samplePicture("A1")] }, MARKDOWN);
+    expect(md.title).toBe("Lab cow: report for &lt;script&gt;alert(1)&lt;/script&gt; \\| \\*x\\*");
+    expect(md.sections[0]!.tests[0]!.message).toBe("```text\nExpected: 2\nReceived: 1\n```");
+    expect(md.sections[0]!.tests[0]!.picture!.text).toMatch(
+      /^```text\nYour kernel, before step 2 \(fork P as C\):\n {2}P \(pid 1\):\n {4}0x00010000 /,
+    );
+    expect(md.sections[0]!.tests[0]!.picture!.text).toContain("rw- u   cow  frame 6            ref 2   <- this page");
+  });
+});
+
+describe("outcomeOf", () => {
+  const base = troubled.items[0]!;
+  it("classes an item by the grader's own words", () => {
+    expect(outcomeOf({ ...base, passed: true })).toBe("pass");
+    expect(
+      outcomeOf({ ...base, output: "This test never ran: the submission's time of 60 s ran out before it." }),
+    ).toBe("timeout");
+    expect(outcomeOf({ ...base, output: "This test overflowed the stack (a recursion that never ends?)." })).toBe(
+      "crash",
+    );
+    expect(outcomeOf({ ...base, output: "Not graded: your code does not compile." })).toBe("blocked");
+    expect(outcomeOf({ ...base, output: "Expected: 1" })).toBe("fail");
+  });
+});
+
+describe("chooseProcesses", () => {
+  const proc = (name: string, frames: number[], state = "running") => ({
+    name,
+    pid: name.charCodeAt(0),
+    state,
+    killedBy: null,
+    asid: 1,
+    root: 0,
+    runs: frames.map((f, i) => ({ va: 0x10000 + i * 4096, pages: 1, flags: 0, frame: f, ref: 1 })),
+  });
+  it("keeps the focus and the processes sharing its frames, in the scenario's order, three at most", () => {
+    const all = [proc("A", [1, 2]), proc("B", [9]), proc("C", [2]), proc("D", [1]), proc("E", [2])];
+    expect(chooseProcesses(all, "C").map((p) => p.name)).toEqual(["A", "C", "E"]);
+    expect(chooseProcesses(all, null).map((p) => p.name)).toEqual(["A", "C", "D"]);
+    expect(chooseProcesses([], null)).toEqual([]);
+  });
+});
+
+describe("the class summary", () => {
+  const results = [troubledResult(), perfectResult(), brokenResult()];
+  const s = summaryView(sampleSummary(results), results, SAMPLE_RUBRIC, HTML);
+
+  it("sorts every item by pass rate, lowest first, and flags those under half", () => {
+    expect(s.items.map((i) => [i.id, i.passedText, i.rateText, i.low])).toEqual([
+      ["A1", "1 / 3", "33%", true],
+      ["A2", "1 / 3", "33%", true],
+      ["B1", "1 / 3", "33%", true],
+      ["B2", "1 / 3", "33%", true],
+    ]);
+  });
+
+  it("groups the submissions that need a look, each linking to its report", () => {
+    expect(s.troubles.map((g) => [g.title, g.rows.map((r) => `${r.id}: ${r.detail}`)])).toEqual([
+      ["Timed out", ["sample-troubled: B1"]],
+      ["Crashed", ["sample-troubled: B2"]],
+      ["Did not compile", ["sample-broken: src/kernel/cow.ts:3:1 - error TS1005: ';' expected."]],
+      ["Not graded", ["sample-broken: sample"]],
+    ]);
+    expect(s.troubles[0]!.rows[0]!.href).toBe("sample-troubled/report.html");
+  });
+
+  it("draws each threshold's figures against the reference, from the graded submissions", () => {
+    expect(s.thresholds[0]).toMatchObject({
+      referenceText: "reference 1, worst 5",
+      countsText: "2 submissions measured",
+    });
+    expect(s.thresholds[0]!.svg.match(/<circle class="dot"/g)).toHaveLength(2);
+  });
+
+  it("gives the statistics of the graded submissions", () => {
+    expect(s.stats.map((x) => `${x.label} ${x.value}`)).toEqual([
+      "Submissions 3",
+      "Graded 2",
+      "Mean 5.8",
+      "Median 5.75",
+      "Full marks 1",
+      "Zero 0",
+    ]);
+  });
+
+  it("links a report by an id made safe for a URL", () => {
+    expect(reportHref("<script>alert(1)</script>")).toBe("%3Cscript%3Ealert(1)%3C%2Fscript%3E/report.html");
+  });
+});
+
+describe("text helpers", () => {
+  it("prints points, percentages and lists as people write them", () => {
+    expect([points(1.5), points(2), points(1 / 3), points(0)]).toEqual(["1.5", "2", "0.33", "0"]);
+    expect([percent(1, 3), percent(0, 0)]).toEqual(["33%", "0%"]);
+    expect([listWords(["A"]), listWords(["A", "B"]), listWords(["A", "B", "C"])]).toEqual([
+      "A",
+      "A and B",
+      "A, B and C",
+    ]);
+  });
+
+  it("escapes Markdown without touching numbers", () => {
+    expect(mdInline("1.5 / 10")).toBe("1.5 / 10");
+    expect(mdInline("1. first")).toBe("1\\. first");
+    expect(mdInline("# not a heading")).toBe("\\# not a heading");
+    expect(mdInline("a_b *c* `d` [e](f) <g> & h\nnext")).toBe(
+      "a\\_b \\*c\\* \\`d\\` \\[e\\](f) &lt;g&gt; &amp; h next",
+    );
+  });
+
+  it("fences a block with more backticks than it holds", () => {
+    expect(mdBlock("a ``` b")).toBe("````text\na ``` b\n````");
+    expect(mdBlock("plain\n\n")).toBe("```text\nplain\n```");
+  });
+
+  it("bins scores by point up to 20, else in ten whole-width bins", () => {
+    expect(scoreBins([0, 1.5, 2, 2], 3)).toEqual([
+      { label: "0", count: 1 },
+      { label: "1", count: 1 },
+      { label: "2", count: 2 },
+      { label: "3", count: 0 },
+    ]);
+    const bins = scoreBins([0, 11.9, 12, 113], 113);
+    expect(bins.map((b) => b.label)).toEqual([
+      "0\u201311",
+      "12\u201323",
+      "24\u201335",
+      "36\u201347",
+      "48\u201359",
+      "60\u201371",
+      "72\u201383",
+      "84\u201395",
+      "96\u2013107",
+      "108\u2013113",
+    ]);
+    expect(bins.map((b) => b.count)).toEqual([2, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
+  });
+});
