@@ -6,9 +6,6 @@ import { table } from "../solution/src/cli/run";
 import { TimedRun } from "./examples";
 import { forkCosts, otherExperiments, problemsOf, rssExperiment } from "./experiments";
 
-export const command = "demo";
-export const describe = "Run the seed experiments (examples/scenarios) and print their tables";
-
 /** Prints every table; returns 0 when every experiment's expectations held. */
 export function demo(out: (s: string) => void = console.log): number {
   let failed = 0;

@@ -9,9 +9,6 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import path from "node:path";
 import { EditPoint, Lab, loadLab } from "../labs/lab";
 
-export const command = "starter";
-export const describe = "Write starter/ from solution/ (three functions stubbed); --check only compares";
-
 /** Folders that are never copied and never compared (installs and build output). */
 const IGNORED_DIRS = new Set(["node_modules", "dist", "coverage", ".stryker-tmp"]);
 const BEGIN = /^(\s*)\/\/ BEGIN SOLUTION\s*$/;

@@ -10,9 +10,6 @@ import { gradeBatch } from "./grade";
 import { progress } from "./progress";
 import { prepareTemplates } from "./report/report";
 
-export const command = "grade <paths...>";
-export const describe = "Grade submissions (folders, .zip, .tar.gz, or folders of them) into --out";
-
 export interface GradeArgs {
   readonly paths: string[];
   readonly lab: string;

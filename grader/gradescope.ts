@@ -21,9 +21,6 @@ import { establishBaseline } from "./grade";
 import { prepareKit } from "./kit";
 import { WorkerPool } from "./pool";
 
-export const command = "gradescope";
-export const describe = "Build a Gradescope autograder zip (setup.sh, run_autograder, the kit and hidden suites)";
-
 /** npm packages the grader needs at run time on Gradescope. */
 const RUNTIME_PACKAGES = [
   "typescript",

@@ -150,9 +150,6 @@ export function tocOf(headings: readonly Heading[]): TocEntry[] {
 
 // --- the command ----------------------------------------------------------------------
 
-export const command = "handout";
-export const describe = "Build a lab's handout as one HTML file (and a PDF with --pdf)";
-
 export interface HandoutArgs {
   lab: string;
   out: string;

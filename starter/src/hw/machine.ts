@@ -6,15 +6,15 @@
 // The counters are the hardware's own observations, kept in private fields
 // that no kernel code can reach: the kernel is told nothing it could use to
 // change them. A COW fault is a store page fault on a present leaf PTE with
-// the COW bit set; it counts as a copy when, at the successful retry, the
-// PTE points at a different frame than when it faulted (the data had to be
-// copied there), and as a reuse when it points at the same one.
+// the COW bit set; it counts as a copy when a frame was copied before the
+// store retried successfully, and as a reuse when none was.
 
 import { hex8 } from "./_format";
 import { ACCESS_BYTES, COST } from "./cost";
 import { MemoryObserver, PhysicalMemory } from "./memory";
 import { Mmu } from "./mmu";
 import {
+  ASIDMAX,
   Access,
   PGSIZE,
   PTE_COW,
@@ -23,7 +23,9 @@ import {
   PTE_X,
   Priv,
   SCAUSE_INSTRUCTION_PAGE_FAULT,
+  SCAUSE_LOAD_ACCESS_FAULT,
   SCAUSE_LOAD_PAGE_FAULT,
+  SCAUSE_STORE_ACCESS_FAULT,
   SCAUSE_STORE_PAGE_FAULT,
 } from "./riscv";
 import { Tlb, TlbEntry } from "./tlb";
@@ -106,8 +108,7 @@ export class StepBudgetExceeded extends Error {
 /** Thrown when the handler keeps saying "resume" but the access keeps faulting. */
 export class TrapLoopError extends Error {
   constructor(trap: Trap, times: number, pte: number | null) {
-    const what =
-      trap.scause === SCAUSE_STORE_PAGE_FAULT ? "store" : trap.scause === SCAUSE_LOAD_PAGE_FAULT ? "load" : "access";
+    const what = accessKind(trap.scause);
     super(
       `usertrap: a ${what} at 0x${hex8(trap.stval)} faulted ${times} times in a row although the trap ` +
         `handler said it was fixed each time; the PTE is now ${pte === null ? "missing" : "0x" + hex8(pte)}. ` +
@@ -178,7 +179,7 @@ export class Machine {
   sfence_vma(va: number | null, asid: number | null): void {
     this.#c.tlbFlushes++;
     this.#c.cycles += COST.sfence;
-    this.#mmu.tlb.flush(va, asid);
+    this.#mmu.tlb.flush(va, asid === null ? null : asid & ASIDMAX);
   }
 
   /** The TLB's entries now, oldest first (for the trace viewer). */
@@ -277,7 +278,7 @@ export class Machine {
 
   // --- the hart running a program ----------------------------------------
 
-  /** Loads `length` bytes at `va` in mode `priv`; null when the access did not complete. */
+  /** Loads `length` bytes at `va` in mode `priv`; "killed" or "failed" when the access did not complete. */
   load(va: number, length: number, priv: Priv = "U", access: Access = "read"): Uint8Array | AccessOutcome {
     const out = new Uint8Array(length);
     const r = this.#each(va, length, access, priv, (pa, done, n) => out.set(this.#memory.read(pa, n), done));
@@ -323,17 +324,26 @@ export class Machine {
 
   // Translates one access, trapping to the kernel and retrying while it
   // faults. Returns the physical address, -1 (killed) or -2 (failed).
+  //
+  // A COW fault counts as a copy when a frame was copied between the fault
+  // and the successful retry, and as a reuse when none was (scenarios.md,
+  // "Figures"); a demand-zero fault when an absent page became present and
+  // a frame was zeroed meanwhile. Both are judged at the successful retry,
+  // from the first fault of the access.
   #resolve(va: number, access: Access, priv: Priv): number {
     let cow = false;
     let absent = false;
-    let ppnBefore = 0;
+    let copiedBefore = 0;
     let zeroedBefore = 0;
     for (let faults = 0; ; faults++) {
       this.#step();
       const pa = this.#mmu.translate(this.#satp, va, access, priv, this.#sstatus);
-      if (this.#mmu.walked) this.#c.cycles += 2 * COST.walk;
+      this.#c.cycles += this.#mmu.walkReads * COST.walk;
       if (pa >= 0) {
-        if (cow) this.#countCowOutcome(va, ppnBefore);
+        if (cow) {
+          if (this.#c.framesCopied > copiedBefore) this.#c.cowCopies++;
+          else this.#c.cowReuses++;
+        }
         if (absent && this.#c.framesZeroed > zeroedBefore) this.#c.demandZeroFaults++;
         return pa;
       }
@@ -344,13 +354,14 @@ export class Machine {
       if (isPageFault(f.scause)) {
         this.#c.pageFaults++;
         const present = leaf !== null && (leaf.pte & PTE_V) !== 0 && (leaf.pte & (PTE_R | PTE_X)) !== 0;
-        cow = f.scause === SCAUSE_STORE_PAGE_FAULT && present && (leaf.pte & PTE_COW) !== 0;
-        absent = !present;
-        if (cow) {
-          this.#c.cowFaults++;
-          ppnBefore = leaf!.pte >>> 10;
+        const cowFault = f.scause === SCAUSE_STORE_PAGE_FAULT && present && (leaf.pte & PTE_COW) !== 0;
+        if (cowFault) this.#c.cowFaults++;
+        if (faults === 0) {
+          cow = cowFault;
+          absent = !present;
+          copiedBefore = this.#c.framesCopied;
+          zeroedBefore = this.#c.framesZeroed;
         }
-        zeroedBefore = this.#c.framesZeroed;
       }
       const action = this.#deliver(trap);
       if (action === "resume") continue;
@@ -366,15 +377,16 @@ export class Machine {
     return this.#stvec(trap);
   }
 
-  #countCowOutcome(va: number, ppnBefore: number): void {
-    const leaf = lookupLeaf(this.#satp, va, this.#memory);
-    if (leaf !== null && leaf.pte >>> 10 !== ppnBefore) this.#c.cowCopies++;
-    else this.#c.cowReuses++;
-  }
-
   #step(): void {
     if (++this.#steps > this.#stepBudget) throw new StepBudgetExceeded(this.#stepBudget);
   }
+}
+
+// The access a page or access fault's scause names: "a store at ...", never "a access".
+function accessKind(scause: number): string {
+  if (scause === SCAUSE_STORE_PAGE_FAULT || scause === SCAUSE_STORE_ACCESS_FAULT) return "store";
+  if (scause === SCAUSE_LOAD_PAGE_FAULT || scause === SCAUSE_LOAD_ACCESS_FAULT) return "load";
+  return "fetch";
 }
 
 function isPageFault(scause: number): boolean {

@@ -108,7 +108,7 @@ export class PhysicalMemory {
       this.#drop(frame, value === 0 ? FILL_ZERO : FILL_JUNK); // whole frame, no bytes needed
       return;
     }
-    const slot = this.#backing(frame);
+    const slot = this.#backing(frame, length === PGSIZE);
     const start = this.#offset(slot, pa);
     this.#slabs[slot >> 6]!.fill(value, start, start + length);
   }
@@ -124,7 +124,7 @@ export class PhysicalMemory {
       this.#drop(dst, this.#fill[src]!);
       return;
     }
-    const dstSlot = this.#backing(dst);
+    const dstSlot = this.#backing(dst, true);
     const from = this.#offset(srcSlot, 0);
     this.#slabs[dstSlot >> 6]!.set(this.#slabs[srcSlot >> 6]!.subarray(from, from + PGSIZE), this.#offset(dstSlot, 0));
   }
@@ -156,7 +156,9 @@ export class PhysicalMemory {
   }
 
   // Gives `frame` a slot holding its current contents, and returns the slot.
-  #backing(frame: number): number {
+  // With `overwrite` the caller is about to store all 4096 bytes, so a new
+  // slot is not filled first (a COW copy would otherwise write it twice).
+  #backing(frame: number, overwrite = false): number {
     const existing = this.#slot[frame]!;
     if (existing !== NO_SLOT) return existing;
     let slot = this.#freeSlots.pop();
@@ -168,8 +170,10 @@ export class PhysicalMemory {
       for (let i = SLOTS_PER_SLAB - 1; i > 0; i--) this.#freeSlots.push(base + i);
       slot = base;
     }
-    const start = this.#offset(slot, 0);
-    this.#slabs[slot >> 6]!.fill(this.#fill[frame] === FILL_JUNK ? JUNK : 0, start, start + PGSIZE);
+    if (!overwrite) {
+      const start = this.#offset(slot, 0);
+      this.#slabs[slot >> 6]!.fill(this.#fill[frame] === FILL_JUNK ? JUNK : 0, start, start + PGSIZE);
+    }
     this.#slot[frame] = slot;
     return slot;
   }

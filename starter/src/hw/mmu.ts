@@ -24,8 +24,8 @@ export class Mmu {
   #memory: PhysicalMemory;
   /** Set by translate() when it returns -1: the fault the hart must take. */
   fault: TranslationFault | null = null;
-  /** Set by translate(): whether the last translation walked the page table. */
-  walked = false;
+  /** Set by translate(): page-table entries the last translation read (0 on a TLB hit). */
+  walkReads = 0;
 
   constructor(memory: PhysicalMemory, tlb: Tlb) {
     this.#memory = memory;
@@ -44,22 +44,29 @@ export class Mmu {
     const hit = paging ? this.tlb.lookup(asid, va) : undefined;
     // A store through an entry cached without D must walk again to set D.
     if (hit !== undefined && !(access === "write" && !(hit.pte & PTE_D))) {
-      this.walked = false;
+      this.walkReads = 0;
       if (!permits(hit.pte, access, priv, sstatus)) {
-        this.fault = { ok: false, scause: faultCause(access), stval: va, pte: hit.pte, pteAddr: hit.pteAddr };
+        this.fault = { ok: false, scause: faultCause(access), stval: va, pte: hit.pte, pteAddr: hit.pteAddr, reads: 0 };
         return -1;
       }
       const pa =
         hit.level === 0 ? (hit.pte >>> 10) * 4096 + (va & 0xfff) : (hit.pte >>> 20) * 2 ** 22 + (va & 0x3fffff);
       // The walk checked only the page it translated; a megapage may run past the end of memory.
       if (!this.#memory.contains(pa)) {
-        this.fault = { ok: false, scause: accessFaultCause(access), stval: va, pte: hit.pte, pteAddr: hit.pteAddr };
+        this.fault = {
+          ok: false,
+          scause: accessFaultCause(access),
+          stval: va,
+          pte: hit.pte,
+          pteAddr: hit.pteAddr,
+          reads: 0,
+        };
         return -1;
       }
       return pa;
     }
-    this.walked = paging;
     const t = translate(satp, va, access, this.#memory as PageTableMemory, priv, sstatus);
+    this.walkReads = t.reads;
     if (!t.ok) {
       this.fault = t;
       return -1;

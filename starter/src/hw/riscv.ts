@@ -30,7 +30,7 @@ export const NPTE = PGSIZE / PTESIZE; // 1024 entries per page-table page
 
 /** VPN[level] of a virtual address: the index into that level's table. */
 export function PX(level: number, va: number): number {
-  return Math.floor(va / 2 ** (PGSHIFT + 10 * level)) & 0x3ff;
+  return (va >>> (PGSHIFT + 10 * level)) & 0x3ff; // va < 2^32, so >>> is exact
 }
 
 // Sv32 page-table entry (32 bits):

@@ -60,6 +60,15 @@ export class Tlb {
       this.#entries.clear();
       return;
     }
+    if (va !== null && asid !== null) {
+      // Only two entries can translate va in asid: its page's and its
+      // megapage's, under their keys (global entries sit under other keys,
+      // and a fence naming an ASID leaves them alone). Deleting by key saves
+      // a scan of the whole TLB on every COW fault's fence.
+      this.#entries.delete(key(asid, va >>> 12, 0));
+      this.#entries.delete(key(asid, va >>> 22, 1));
+      return;
+    }
     for (const [k, e] of this.#entries) {
       if (asid !== null && (e.asid !== asid || e.pte & PTE_G)) continue;
       if (va !== null && !covers(e, va)) continue;

@@ -45,6 +45,7 @@ export interface TranslationOk {
   readonly pteAddr: number;
   readonly level: number; // 0: 4 KiB page, 1: 4 MiB megapage
   readonly pteUpdate: boolean; // true when pte differs from memory (A/D to store)
+  readonly reads: number; // page-table entries the walk read
 }
 
 export interface TranslationFault {
@@ -54,6 +55,7 @@ export interface TranslationFault {
   /** The last PTE the walk read and where, or null when it read none. */
   readonly pte: number | null;
   readonly pteAddr: number | null;
+  readonly reads: number; // page-table entries the walk read
 }
 
 export type Translation = TranslationOk | TranslationFault;
@@ -74,23 +76,23 @@ export function translate(
   sstatus = 0,
 ): Translation {
   if (SATP_MODE(satp) === SATP_MODE_BARE) {
-    if (!memory.contains(va)) return fault(accessFaultCause(access), va, null, null);
-    return { ok: true, pa: va, pte: 0, pteAddr: 0, level: 0, pteUpdate: false };
+    if (!memory.contains(va)) return fault(accessFaultCause(access), va, null, null, 0);
+    return { ok: true, pa: va, pte: 0, pteAddr: 0, level: 0, pteUpdate: false, reads: 0 };
   }
   // 1. a = satp.ppn * PAGESIZE, i = LEVELS - 1.
   let a = SATP_PPN(satp) * PGSIZE;
   for (let i = LEVELS - 1; ; i--) {
     // 2. pte = the entry at a + va.vpn[i] * PTESIZE (a PMA check first).
     const pteAddr = a + PX(i, va) * PTESIZE;
-    if (!memory.contains(pteAddr)) return fault(accessFaultCause(access), va, null, null);
+    if (!memory.contains(pteAddr)) return fault(accessFaultCause(access), va, null, null, LEVELS - 1 - i);
     const pte = memory.read32(pteAddr);
     // 3. Invalid, or writable without readable (a reserved encoding).
     if (!(pte & PTE_V) || (!(pte & PTE_R) && pte & PTE_W)) {
-      return fault(pageFaultCause(access), va, pte, pteAddr);
+      return fault(pageFaultCause(access), va, pte, pteAddr, LEVELS - i);
     }
     // 4. Not a leaf: descend, unless this was the last level.
     if (!(pte & PTE_R) && !(pte & PTE_X)) {
-      if (i === 0) return fault(pageFaultCause(access), va, pte, pteAddr);
+      if (i === 0) return fault(pageFaultCause(access), va, pte, pteAddr, LEVELS);
       a = PTE2PA(pte);
       continue;
     }
@@ -110,17 +112,18 @@ function leaf(
   i: number,
 ): Translation {
   // 5. The leaf's permissions against the access, the mode, SUM and MXR.
-  if (!permits(pte, access, priv, sstatus)) return fault(pageFaultCause(access), va, pte, pteAddr);
+  const reads = LEVELS - i;
+  if (!permits(pte, access, priv, sstatus)) return fault(pageFaultCause(access), va, pte, pteAddr, reads);
   // 6. A megapage whose PPN[0] is not zero is misaligned.
-  if (i > 0 && (PTE2PPN(pte) & 0x3ff) !== 0) return fault(pageFaultCause(access), va, pte, pteAddr);
+  if (i > 0 && (PTE2PPN(pte) & 0x3ff) !== 0) return fault(pageFaultCause(access), va, pte, pteAddr, reads);
   // 7. Set A, and D on a store (the Svadu behaviour: hardware updates them).
   let updated = pte | PTE_A;
   if (access === "write") updated |= PTE_D;
   updated >>>= 0;
   // 8. The physical address: the leaf's PPN, plus the untranslated low bits.
   const pa = i === 0 ? PTE2PA(pte) + (va & 0xfff) : (PTE2PPN(pte) >>> 10) * 2 ** 22 + (va & 0x3fffff);
-  if (!memory.contains(pa)) return fault(accessFaultCause(access), va, pte, pteAddr);
-  return { ok: true, pa, pte: updated, pteAddr, level: i, pteUpdate: updated !== pte };
+  if (!memory.contains(pa)) return fault(accessFaultCause(access), va, pte, pteAddr, reads);
+  return { ok: true, pa, pte: updated, pteAddr, level: i, pteUpdate: updated !== pte, reads };
 }
 
 /** Whether a leaf PTE allows this access from this mode (spec step 5). */
@@ -149,8 +152,14 @@ function accessFaultCause(access: Access): number {
   return access === "read" ? SCAUSE_LOAD_ACCESS_FAULT : SCAUSE_STORE_ACCESS_FAULT;
 }
 
-function fault(scause: number, stval: number, pte: number | null, pteAddr: number | null): TranslationFault {
-  return { ok: false, scause, stval, pte, pteAddr };
+function fault(
+  scause: number,
+  stval: number,
+  pte: number | null,
+  pteAddr: number | null,
+  reads: number,
+): TranslationFault {
+  return { ok: false, scause, stval, pte, pteAddr, reads };
 }
 
 /**
@@ -165,7 +174,8 @@ export function lookupLeaf(satp: number, va: number, memory: PageTableMemory): {
     const pteAddr = a + PX(i, va) * PTESIZE;
     if (!memory.contains(pteAddr)) return null;
     const pte = memory.read32(pteAddr);
-    if (!(pte & PTE_V) || pte & (PTE_R | PTE_X) || i === 0) return { pte, pteAddr };
+    const reserved = !(pte & PTE_R) && (pte & PTE_W) !== 0;
+    if (!(pte & PTE_V) || reserved || pte & (PTE_R | PTE_X) || i === 0) return { pte, pteAddr };
     a = PTE2PA(pte);
   }
   return null;

@@ -64,7 +64,7 @@ function checkFrame(pa: number, who: Mapper[], isTable: boolean, problems: strin
   if (isTable) problems.push(`frame ${frameName(pa)} is a page table and is also mapped as a user page (${list})`);
   if (ref !== who.length) {
     problems.push(
-      `frame ${frameName(pa)} has reference count ${ref} but ${who.length} PTE${who.length === 1 ? "" : "s"} map it (${list})`,
+      `frame ${frameName(pa)} has reference count ${ref} but ${who.length} PTE${who.length === 1 ? " maps" : "s map"} it (${list})`,
     );
   }
   if (who.length > 1) {

@@ -53,7 +53,7 @@ export function uvmcreate(): Pagetable | null {
  * left for it.
  */
 export function walk(pagetable: Pagetable, va: number, alloc: boolean): number | null {
-  if (!(va >= 0 && va < MAXVA)) panic(`walk: va 0x${va.toString(16)} is outside Sv32's 32-bit address space`);
+  if (!(va >= 0 && va < MAXVA)) panic(`walk: va 0x${hex8(va)} is outside Sv32's 32-bit address space`);
   const l1 = pagetable + PX(1, va) * PTESIZE;
   const pde = readPte(l1);
   let table: number;

@@ -85,7 +85,15 @@ export function loadScenario(file: string): Scenario {
     throw new ScenarioError("", `Cannot read scenario "${file}": it is not valid JSON (${(e as Error).message})`);
   }
   const name = file.replace(/^.*[\\/]/, "").replace(/\.json$/, "");
-  return parseScenario(json, name);
+  try {
+    return parseScenario(json, name);
+  } catch (e) {
+    // no field to name (the file holds no object): name the file, as the read errors do
+    if (e instanceof ScenarioError && e.where === "") {
+      throw new ScenarioError("", `Cannot read scenario "${file}": it ${e.message}`);
+    }
+    throw e;
+  }
 }
 
 /** Checks `json` against the format; `fallbackName` names a scenario with no `name`. */
@@ -135,6 +143,7 @@ function parseImages(value: unknown): Record<string, Image> {
   const all = object(value, "images");
   for (const [name, raw] of Object.entries(all)) {
     const where = `images.${name}`;
+    if (name in Object.prototype) throw new ScenarioError(where, `"${name}" cannot name an image (it is reserved)`);
     const fields = object(raw, where);
     allowOnly(fields, where, SEGMENTS);
     const image = Object.fromEntries(
@@ -161,7 +170,8 @@ function parseStep(value: unknown, where: string, env: Env): Step {
   const step = object(value, where);
   if (typeof step.op !== "string")
     throw new ScenarioError(`${where}.op`, `must be one of ${Object.keys(OPS).join(", ")}`);
-  const spec = OPS[step.op];
+  // own keys only: "toString" or "constructor" are not ops
+  const spec = Object.hasOwn(OPS, step.op) ? OPS[step.op] : undefined;
   if (spec === undefined) {
     throw new ScenarioError(`${where}.op`, `unknown op "${step.op}" (one of ${Object.keys(OPS).join(", ")})`);
   }

@@ -191,8 +191,9 @@ class Run {
       case "fork": {
         const b = this.#use(step.proc);
         const child = fork(b.proc);
-        if (this.#expectError("fork", child, step.expectError)) return;
-        this.#bind(step.as, child as Proc, new Map(b.labels));
+        // a child made against expectations still gets its name, so that it can be seen and exit
+        if (child !== "ENOMEM") this.#bind(step.as, child, new Map(b.labels));
+        this.#expectError("fork", child, step.expectError);
         return;
       }
       case "exec": {
@@ -250,7 +251,11 @@ class Run {
     const b = this.#use(step.proc);
     const addr = step.statusAddr === undefined ? null : this.#resolve(b, step.statusAddr, 4);
     const child = wait(b.proc, addr);
-    if (!alive(b.proc)) this.#killedAt.set(b.proc, path);
+    // killed by a fault in its own copyout: recorded as any kill, not a failed step
+    if (!alive(b.proc)) {
+      this.#killedAt.set(b.proc, path);
+      return;
+    }
     if (child === "ECHILD")
       throw new StepFailure(`no child of ${step.proc} has exited, so there is nothing to wait for`);
     if (child === "EFAULT") {
