@@ -10,6 +10,8 @@ module.exports = tseslint.config(
       "dist/",
       "coverage/",
       ".stryker-tmp/",
+      ".oslab-cache/",
+      "reports/",
       "starter/",
       "examples/submissions/",
       "reports/",
