@@ -60,23 +60,33 @@ function run(job: TimelineJob): TimelineReply {
   };
   for (const name of ["log", "info", "warn", "error", "debug"] as const) console[name] = () => undefined;
 
+  // the lab's code loads once for all the scenarios, as the reference's does in the parent:
+  // each scenario boots a fresh machine
+  let build: (file: string) => unknown;
+  try {
+    const main = require(path.join(job.kit, "src", "kernel", "main.js")) as {
+      boot: (o?: { stepBudget?: number }) => unknown;
+    };
+    const boot = main.boot;
+    main.boot = (o = {}) => boot({ ...o, stepBudget: o.stepBudget ?? job.stepBudget });
+    const { loadScenario } = require(path.join(job.kit, "src", "scenario", "parse.js"));
+    const { buildTimeline } = require(path.join(job.kit, "src", "scenario", "timeline.js"));
+    build = (file) => slim(buildTimeline(loadScenario(file)), job.maxRuns);
+  } catch (e) {
+    const error = describe(e);
+    return job.scenarios.map(() => ({ error }));
+  }
   return job.scenarios.map((file) => {
     try {
-      for (const k of Object.keys(require.cache)) {
-        if (k.startsWith(job.workspace + path.sep) || k.startsWith(job.kit + path.sep)) delete require.cache[k];
-      }
-      const main = require(path.join(job.kit, "src", "kernel", "main.js")) as {
-        boot: (o?: { stepBudget?: number }) => unknown;
-      };
-      const boot = main.boot;
-      main.boot = (o = {}) => boot({ ...o, stepBudget: o.stepBudget ?? job.stepBudget });
-      const { loadScenario } = require(path.join(job.kit, "src", "scenario", "parse.js"));
-      const { buildTimeline } = require(path.join(job.kit, "src", "scenario", "timeline.js"));
-      return { timeline: slim(buildTimeline(loadScenario(file)), job.maxRuns) };
+      return { timeline: build(file) };
     } catch (e) {
-      return { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+      return { error: describe(e) };
     }
   });
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
 /** The timeline without the frame-by-frame events (allocations, frees, fences), runs cut to `maxRuns`. */
