@@ -1,7 +1,7 @@
 import { PTE_COW, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../../solution/src/hw/riscv";
 import { parseScenario } from "../../solution/src/scenario/parse";
 import { ProcessView, PteRun, buildTimeline } from "../../solution/src/scenario/timeline";
-import { drawPageTables, escapeXml, firstFault, panelOf, refColour, splitAt } from "./draw";
+import { drawPageTables, escapeXml, firstFault, naturalWidth, panelOf, refColour, splitAt } from "./draw";
 
 const RX = PTE_V | PTE_R | PTE_X | PTE_U;
 const RW = PTE_V | PTE_R | PTE_W | PTE_U;
@@ -94,6 +94,19 @@ describe("drawPageTables", () => {
     const svg = drawPageTables({ caption: "", processes: [proc("B", 2, [], "killed", "SIGSEGV")], highlight: null });
     expect(svg).toContain("killed by SIGSEGV: no page table left");
     expect(svg).not.toContain("no pages mapped");
+  });
+
+  it("is as wide as naturalWidth says, and as wide as asked when that is more", () => {
+    const run = { va: 0x10000, pages: 1, flags: RX, frame: 5, ref: 1 };
+    for (const n of [1, 2, 3, 4]) {
+      const processes = Array.from({ length: n }, (_, i) => proc(`P${i}`, i + 1, [run]));
+      const svg = drawPageTables({ caption: "", processes, highlight: null }, { legend: false });
+      expect(svg).toContain(`viewBox="0 0 ${naturalWidth(n)} `);
+      const wide = drawPageTables({ caption: "", processes, highlight: null }, { legend: false, width: 2000 });
+      expect(wide).toContain(`viewBox="0 0 2000 `);
+    }
+    // without connectors, columns sit closer: four processes take less than twice two
+    expect(naturalWidth(4)).toBeLessThan(2 * naturalWidth(2));
   });
 
   it("leaves the colour key out when asked", () => {

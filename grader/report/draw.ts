@@ -34,9 +34,19 @@ export interface DrawOptions {
 
 /** The width drawPageTables gives a panel of `processes` processes (without a legend or a width option). */
 export function naturalWidth(processes: number): number {
-  const left = processes === 2 ? 1 : processes;
+  const { left, gap } = arrangement(processes);
   const right = processes - left;
-  return Math.max(left * (COL + SPACE) + MEM + (right > 0 ? SPACE + right * (COL + SPACE) - SPACE : 0), MEM);
+  return Math.max(left * (COL + gap) + MEM + (right > 0 ? right * (COL + gap) : 0), MEM);
+}
+
+/**
+ * Where the memory column goes: after one process, between two (connectors
+ * on both sides), after all of three or more (then without connectors, and
+ * the columns closer together).
+ */
+function arrangement(processes: number): { left: number; connect: boolean; gap: number } {
+  const connect = processes <= 2;
+  return { left: processes === 2 ? 1 : processes, connect, gap: connect ? SPACE : GAP_NO_LINES };
 }
 
 /** The fault a step took first, if any: where the picture should look. */
@@ -77,6 +87,7 @@ const TOP = 26; // caption
 const COL = 256; // a process column
 const MEM = 170; // the memory column
 const SPACE = 44; // between columns, room for the connectors
+const GAP_NO_LINES = 16; // between columns when there are no connectors
 const CHAR = 6.7; // width of one monospace character at 11px
 const HIGHLIGHT = "#d62828";
 const LEGEND_STEP = 124; // between the legend's entries
@@ -108,11 +119,9 @@ export function drawPageTables(panel: PageTablePanel, options: DrawOptions = {})
   const columns = procs.map((p) => ({ proc: p, rows: rowsOf(p) }));
   const groups = frameGroups(columns);
 
-  // one process on the left of memory, two on either side; more all on the left, without connectors
-  const left = columns.length === 2 ? 1 : columns.length;
-  const connect = columns.length <= 2;
-  const memX = left * (COL + SPACE);
-  const xOf = (i: number): number => (i < left ? i * (COL + SPACE) : memX + MEM + SPACE + (i - left) * (COL + SPACE));
+  const { left, connect, gap } = arrangement(columns.length);
+  const memX = left * (COL + gap);
+  const xOf = (i: number): number => (i < left ? i * (COL + gap) : memX + MEM + gap + (i - left) * (COL + gap));
   const width = Math.max(xOf(columns.length - 1) + COL, memX + MEM, legend ? LEGEND_WIDTH : 0, options.width ?? 0);
 
   const parts: string[] = [];
