@@ -34,7 +34,9 @@ export class Worker {
       if (this.#stderr.length < STDERR_LIMIT) this.#stderr += d.toString("utf8").slice(0, STDERR_LIMIT);
     });
     child.stdout?.resume(); // what the code prints goes to the console hooks; anything else is dropped
-    this.#exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    // "close", not "exit": Node may emit "exit" while the worker's last IPC
+    // messages (its results, "done") are still queued; "close" comes after them
+    this.#exited = new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
   }
 
   get pid(): number | undefined {
