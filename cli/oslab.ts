@@ -54,6 +54,7 @@ void studentCommands(yargs(hideBin(process.argv)).scriptName("oslab"))
         seed: args.seed,
         ...(args.labDir !== undefined ? { labDir: args.labDir } : {}),
         ...(args.templates !== undefined ? { templates: args.templates } : {}),
+        ...(args.force ? { force: true } : {}),
       });
     },
   )

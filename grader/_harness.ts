@@ -290,6 +290,10 @@ async function runTest(t: Test, options: RunFileOptions): Promise<void> {
     for (const e of expect.extractExpectedAssertionsErrors()) errors.push(e.error);
     errors.push(...(expect.getState().suppressedErrors ?? []));
   }
+  // the event loop must turn before a test counts as finished: code that
+  // queues promise callbacks forever (a microtask loop) never lets it, so
+  // its test is never reported and the parent stops it as a hang
+  await new Promise((resolve) => setImmediate(resolve));
   report(options, t, errors.length === 0 ? "passed" : "failed", errors);
 }
 

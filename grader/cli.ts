@@ -19,6 +19,8 @@ export interface GradeArgs {
   readonly labDir?: string;
   /** A folder of report templates replacing the kit's by file name. */
   readonly templates?: string;
+  /** Grade again the submissions an earlier run into --out finished. */
+  readonly force?: boolean;
 }
 
 export function builder<T>(y: Argv<T>) {
@@ -33,11 +35,18 @@ export function builder<T>(y: Argv<T>) {
       type: "string",
       describe: "a folder of report templates that replace the kit's by file name",
     })
+    .option("force", {
+      type: "boolean",
+      default: false,
+      describe: "grade again the submissions an earlier run into --out finished",
+    })
     .epilog(
       "A .zip, .tar.gz or .tgz is one submission. A folder is one submission when a student file sits at its top " +
         "(cow.ts) or at its own path (src/kernel/cow.ts), or when exactly one subfolder holds student files; " +
         "otherwise it is a class: each subfolder or archive in it is one student's submission, named after it. " +
-        "Writes <out>/<id>/results.json (Gradescope's format) and details.json, and <out>/summary.json, grades.csv, summary.html.",
+        "Writes <out>/<id>/results.json (Gradescope's format) and details.json, and <out>/summary.json, grades.csv, summary.html. " +
+        "Run the same command again after a crash or a kill: submissions already graded (same files, grader, lab and seed) " +
+        "are not graded again unless --force.",
     );
 }
 
@@ -55,20 +64,27 @@ export async function gradeCommand(
       seed: args.seed,
       ...(args.labDir !== undefined ? { labDir: args.labDir } : {}),
       ...(args.templates !== undefined ? { templates: prepareTemplates(args.templates) } : {}),
+      ...(args.force === true ? { force: true } : {}),
       onEvent: (e) => {
         if (e.type === "baseline") for (const w of e.warnings) err(`oslab grade: warning: ${w}\n`);
         if (e.type === "graded") {
           bar ??= progress(e.total);
-          bar.graded(e.result, e.done, e.total);
+          bar.graded(e.result, e.done, e.total, e.resumed);
         }
       },
     });
     (bar as ReturnType<typeof progress> | null)?.stop();
     const s = outcome.summary;
     const errors = s.rows.filter((r) => r.status === "grader-error").length;
+    const resumed = outcome.resumed.length;
     err(
       `oslab grade: graded ${s.rows.length} submission(s) of lab ${s.lab} in ${(outcome.timing.totalMs / 1000).toFixed(1)} s into ${args.out}` +
-        (errors > 0 ? `; the grader failed on ${errors} (see summary.json)` : "") +
+        (resumed > 0
+          ? ` (${resumed} finished by an earlier run and not graded again; --force grades them again)`
+          : "") +
+        (errors > 0
+          ? `; the grader itself failed on ${errors} (a bug of the grader's, not the students': see "Grader error" in summary.json)`
+          : "") +
         "\n",
     );
     return 0;

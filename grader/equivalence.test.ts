@@ -40,6 +40,8 @@ async function underRunner(labDir: string, submission: string): Promise<Outcomes
         stepBudget: 50_000_000,
         testMs: 30_000,
         seed: 1,
+        outputChars: 4096,
+        submissionOutputChars: 65536,
       },
       [],
       { unitMs: 30_000, wallMs: 300_000, memoryMb: kit.rubric.limits.memoryMb },

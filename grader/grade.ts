@@ -3,13 +3,28 @@
 // Before the class, the reference solution goes through the same run once:
 // that gives the plan (every hidden test by name), the reference's figure
 // for each threshold, and warnings when the rubric and the suites disagree.
-// Each submission's files are written as soon as it is graded.
+//
+// Nothing is lost: each submission's files are written whole (aside, then
+// renamed) as soon as it is graded, details.json last with the key it was
+// graded under. Run the same command again after a crash or a kill, and a
+// submission whose key is unchanged (the same files, the same grader, kit,
+// hidden suites, rubric and seed) is taken from its details.json instead of
+// being graded again; a resubmission or a changed hidden test is graded
+// afresh, and --force grades everything. The class summary is rebuilt from
+// every result, old and new, at the end. A bug of the grader's on one
+// submission is told in that submission's result as the grader's failure,
+// and the batch goes on.
 
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { repoRoot } from "../labs/lab";
 import { writeAtomic } from "./_atomic";
-import { discoverSubmissions, readSubmission, safeId } from "./intake";
+import { faultPoint } from "./_fault";
+import { Reaper } from "./_reaper";
+import { Compiler } from "./compile";
+import { discoverSubmissions, intakeLimits, readSubmission, safeId } from "./intake";
 import { Kit, KitOptions, prepareKit } from "./kit";
 import { BatchSummary, Intake, RunReport, SubmissionResult, SubmissionSource } from "./model";
 import { RunPlanUnit, planOf } from "./plan";
@@ -19,11 +34,10 @@ import { gradescopeResults } from "./results";
 import { rubricIdOf } from "./rubric";
 import type { TemplateSet } from "./report/templates";
 import { RunLimits, runSubmission } from "./run";
-import { graderErrorResult, score } from "./score";
+import { graderErrorResult, score, withGraderError } from "./score";
 import { summarize, writeSummary } from "./summary";
-import { TypeChecker } from "./typecheck";
 import { GRADER_VERSION } from "./version";
-import { createWorkspace, removeWorkspace } from "./workspace";
+import { buildWorkspace, createWorkspace, removeWorkspace } from "./workspace";
 
 /** What the reference solution's run tells about a batch. */
 export interface Baseline {
@@ -37,7 +51,14 @@ export interface Baseline {
 
 export type GradeEvent =
   | { readonly type: "baseline"; readonly warnings: readonly string[] }
-  | { readonly type: "graded"; readonly result: SubmissionResult; readonly done: number; readonly total: number };
+  | {
+      readonly type: "graded";
+      readonly result: SubmissionResult;
+      readonly done: number;
+      readonly total: number;
+      /** Finished by an earlier run of the same batch, and not graded again. */
+      readonly resumed: boolean;
+    };
 
 export interface GradeOptions extends KitOptions {
   readonly lab: string;
@@ -54,6 +75,12 @@ export interface GradeOptions extends KitOptions {
   readonly onEvent?: (e: GradeEvent) => void;
   /** The report templates (report/report.ts prepareTemplates); default: the kit's. */
   readonly templates?: TemplateSet;
+  /**
+   * Grade every submission, even those an earlier run into the same output
+   * folder finished (same content, same grader and lab); default false: those
+   * are taken from their details.json.
+   */
+  readonly force?: boolean;
   /**
    * Write the HTML and Markdown reports (default true). The Gradescope
    * autograder writes results.json alone: its bundle leaves the reports out,
@@ -77,6 +104,8 @@ export interface BatchTiming {
 export interface BatchOutcome {
   readonly summary: BatchSummary;
   readonly results: readonly SubmissionResult[];
+  /** Ids of the submissions an earlier run had finished (not graded again). */
+  readonly resumed: readonly string[];
   readonly timing: BatchTiming;
 }
 
@@ -92,43 +121,96 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
     : discoverSubmissions(paths, kit.rubric.studentFiles);
   const jobs = Math.max(1, options.jobs ?? os.availableParallelism());
   const seed = options.seed ?? 1;
+  removeStaleTemporaries(options.out, sources);
   const prepareMs = performance.now() - t0;
-  const pool = new WorkerPool({ entry: kit.workerEntry, memoryMb: kit.rubric.limits.memoryMb, warm: jobs });
+  const limits = kit.rubric.limits;
+  const reaper = new Reaper(path.join(kit.cacheDir, "worker", "_reaper.js"));
+  const pool = new WorkerPool({ entry: kit.workerEntry, memoryMb: limits.memoryMb, warm: jobs, reaper });
+  const compiler = new Compiler({
+    entry: path.join(kit.cacheDir, "worker", "_compile-child.js"),
+    project: path.dirname(kit.kitSrc),
+    studentFiles: kit.rubric.studentFiles,
+    timeoutMs: limits.compileSeconds * 1000,
+    memoryMb: Math.max(1024, limits.memoryMb),
+    reaper,
+  });
   try {
     const t1 = performance.now();
-    const pending =
-      options.baseline !== undefined ? Promise.resolve(options.baseline) : establishBaseline(kit, pool, seed);
-    // while the reference runs in a worker, the type checker parses the kit once
-    const checker = new TypeChecker(path.dirname(kit.kitSrc), kit.rubric.studentFiles);
-    checker.check(new Map());
-    const baseline = await pending;
+    // while the reference runs in a worker, the compiler's process parses the kit
+    compiler.warm();
+    const baseline = options.baseline ?? (await establishBaseline(kit, pool, seed));
     const baselineMs = performance.now() - t1;
     options.onEvent?.({ type: "baseline", warnings: baseline.warnings });
+    const batchKey = batchKeyOf(kit, seed, options.baseline);
     const results: SubmissionResult[] = [];
+    const resumed: string[] = [];
     const meta = { graderVersion: GRADER_VERSION, seed, warnings: baseline.warnings };
     let startupMs = 0;
     let testMs = 0;
     const gradeOne = async (source: SubmissionSource): Promise<void> => {
-      const result = await gradeSubmission(kit, source, { pool, baseline, checker, seed });
-      startupMs += result.timing.startupMs;
-      testMs += result.timing.testMs;
       const dir = path.join(options.out, source.id);
-      writeAtomic(path.join(dir, "results.json"), JSON.stringify(gradescopeResults(result), null, 2) + "\n");
-      writeAtomic(path.join(dir, "details.json"), JSON.stringify(result, null, 2) + "\n");
+      let result: SubmissionResult;
+      let earlier: SubmissionResult | null = null;
+      try {
+        const intake = await readSubmission(source, kit.rubric.studentFiles, intakeLimits(limits));
+        const key = finishKey(batchKey, kit, intake);
+        earlier = options.force === true ? null : readFinished(dir, key);
+        if (earlier !== null) {
+          result = earlier;
+          resumed.push(source.id);
+        } else {
+          result = await gradeIntake(kit, intake, { pool, baseline, compiler, seed });
+          startupMs += result.timing.startupMs;
+          testMs += result.timing.testMs;
+          writeResult(dir, result, result.status === "graded" ? key : null);
+        }
+      } catch (e) {
+        // the intake never fails for anything in a submission: this is a bug of ours
+        const intake = { source, files: [], missing: [...kit.rubric.studentFiles], notes: [] };
+        const why = `${source.id}: ${(e as Error).stack ?? String(e)}`;
+        const timing = { totalMs: 0, startupMs: 0, testMs: 0 };
+        result = graderErrorResult({ rubric: kit.rubric, intake, meta, timing }, why, "reading your submission");
+        writeResult(dir, result, null);
+      }
       results.push(result);
       writeSummary(options.out, summarize(kit.rubric, results, meta));
-      options.onEvent?.({ type: "graded", result, done: results.length, total: sources.length });
+      options.onEvent?.({
+        type: "graded",
+        result,
+        done: results.length,
+        total: sources.length,
+        resumed: earlier !== null,
+      });
     };
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < sources.length) await gradeOne(sources[next++]!);
     };
     await Promise.all(Array.from({ length: Math.min(jobs, sources.length) }, lane));
-    const summary = summarize(kit.rubric, results, meta);
+    compiler.close();
+    let summary = summarize(kit.rubric, results, meta);
     writeSummary(options.out, summary);
     const t2 = performance.now();
-    if (report !== null && templates !== null)
-      await report.writeReports({ kit, sources, results, summary }, { out: options.out, templates, jobs });
+    if (report !== null && templates !== null) {
+      const written = await report.writeReports(
+        { kit, sources, results, summary },
+        { out: options.out, templates, jobs },
+      );
+      if (written.failed.length > 0) {
+        // a report the grader could not write is its own failure, told in that submission's results
+        for (const f of written.failed) {
+          const i = results.findIndex((r) => r.id === f.id);
+          results[i] = withGraderError(results[i]!, f.error, "writing your report");
+          writeResult(path.join(options.out, f.id), results[i]!, null);
+        }
+        summary = summarize(kit.rubric, results, meta);
+        writeSummary(options.out, summary);
+        writeAtomic(
+          path.join(options.out, "summary.html"),
+          report.renderSummary(summary, results, kit.rubric, templates),
+        );
+      }
+    }
     const reportsMs = performance.now() - t2;
     const timing = {
       totalMs: performance.now() - t0,
@@ -139,21 +221,26 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
       testMs,
       workersForked: pool.forked,
     };
-    return { summary, results, timing };
+    return { summary, results, resumed, timing };
   } finally {
+    compiler.close();
     pool.close();
+    reaper.close();
   }
 }
 
 interface Shared {
   readonly pool: WorkerPool;
   readonly baseline: Baseline;
-  readonly checker: TypeChecker;
+  readonly compiler: Compiler;
   readonly seed: number;
 }
 
-/** One submission through every stage; a failure of the grader itself becomes a "grader-error" result. */
-export async function gradeSubmission(kit: Kit, source: SubmissionSource, shared: Shared): Promise<SubmissionResult> {
+/**
+ * One submission through every stage after intake; a failure of the grader
+ * itself (a bug of ours) becomes a "grader-error" result, told as such.
+ */
+export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Promise<SubmissionResult> {
   const t0 = performance.now();
   const meta = { graderVersion: GRADER_VERSION, seed: shared.seed };
   const timing = (report: RunReport | null) => ({
@@ -161,10 +248,11 @@ export async function gradeSubmission(kit: Kit, source: SubmissionSource, shared
     startupMs: report?.startupMs ?? 0,
     testMs: report?.testMs ?? 0,
   });
-  let intake: Intake = { source, files: [], missing: [...kit.rubric.studentFiles], notes: [] };
+  let stage = "reading your submission";
   try {
-    intake = await readSubmission(source, kit.rubric.studentFiles);
     if (intake.error !== undefined) {
+      stage = "scoring your submission";
+      faultPoint("score", intake.source.id);
       return score({
         rubric: kit.rubric,
         intake,
@@ -175,12 +263,16 @@ export async function gradeSubmission(kit: Kit, source: SubmissionSource, shared
         timing: timing(null),
       });
     }
-    const ws = createWorkspace(kit, intake, { checker: shared.checker });
+    stage = "compiling your files";
+    const ws = await buildWorkspace(kit, intake, shared.compiler);
     try {
-      const report =
-        ws.syntaxErrors.length > 0
-          ? null
-          : await runSubmission(shared.pool, request(kit, ws.dir, shared.seed), shared.baseline.plan, limitsOf(kit));
+      stage = "running the tests";
+      const runs = ws.syntaxErrors.length === 0 && ws.notCompiled === undefined;
+      const report = runs
+        ? await runSubmission(shared.pool, request(kit, ws.dir, shared.seed), shared.baseline.plan, limitsOf(kit))
+        : null;
+      stage = "scoring your submission";
+      faultPoint("score", intake.source.id);
       return score({
         rubric: kit.rubric,
         intake,
@@ -194,9 +286,108 @@ export async function gradeSubmission(kit: Kit, source: SubmissionSource, shared
       removeWorkspace(ws);
     }
   } catch (e) {
-    const why = `${source.id}: ${(e as Error).stack ?? String(e)}`;
-    return graderErrorResult({ rubric: kit.rubric, intake, meta, timing: timing(null) }, why);
+    const why = `${intake.source.id}: ${(e as Error).stack ?? String(e)}`;
+    return graderErrorResult({ rubric: kit.rubric, intake, meta, timing: timing(null) }, why, stage);
   }
+}
+
+// --- losing nothing: results written as each submission finishes, and resumed ---
+
+/** What details.json holds besides the result: the key it was graded under (null: grade it again). */
+interface Finished {
+  readonly finishKey: string | null;
+}
+
+/**
+ * The key of everything a result depends on apart from the submission: the
+ * grader's version and the package's, the compiled kit (hidden suites,
+ * threshold scenarios, the provided code, the worker), the rubric (its
+ * version, points, thresholds, limits) and the seed.
+ */
+function batchKeyOf(kit: Kit, seed: number, baseline: Baseline | undefined): string {
+  const h = createHash("sha256");
+  h.update(`grader ${GRADER_VERSION}\0package ${packageVersion()}\0kit ${path.basename(kit.cacheDir)}\0`);
+  h.update(`rubric ${JSON.stringify(kit.rubric)}\0seed ${seed}\0`);
+  if (baseline !== undefined) h.update(`baseline ${JSON.stringify(baseline)}\0`);
+  return h.digest("hex");
+}
+
+/** The batch's key with the submission's content: its student files' bytes (or that each was missing), and what the intake said. */
+function finishKey(batchKey: string, kit: Kit, intake: Intake): string {
+  const h = createHash("sha256").update(batchKey);
+  const files = new Map(intake.files.map((f) => [f.path, f]));
+  for (const rel of kit.rubric.studentFiles) {
+    const f = files.get(rel);
+    h.update(f === undefined ? `\0${rel} missing\0` : `\0${rel} at ${f.foundAt}\0${f.text}\0`);
+  }
+  h.update(`\0error ${intake.error ?? ""}\0notes ${JSON.stringify(intake.notes)}`);
+  return h.digest("hex");
+}
+
+/** The result an earlier run wrote into `dir` under the same key, or null. */
+function readFinished(dir: string, key: string): SubmissionResult | null {
+  try {
+    if (!existsSync(path.join(dir, "results.json"))) return null;
+    const raw = JSON.parse(readFileSync(path.join(dir, "details.json"), "utf8")) as SubmissionResult & Finished;
+    if (raw.finishKey !== key || raw.status !== "graded") return null;
+    const { finishKey: _, ...result } = raw;
+    void _;
+    return result;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes a submission's results.json, then its details.json, each whole
+ * (written aside and renamed): details.json last, for it says the
+ * submission is finished. A kill between the two leaves a submission that
+ * the next run grades again.
+ */
+function writeResult(dir: string, result: SubmissionResult, key: string | null): void {
+  writeAtomic(path.join(dir, "results.json"), JSON.stringify(gradescopeResults(result), null, 2) + "\n");
+  const details: SubmissionResult & Finished = { ...result, finishKey: key };
+  writeAtomic(path.join(dir, "details.json"), JSON.stringify(details, null, 2) + "\n");
+}
+
+// A file half written by a run that was killed (writeAtomic's ".<name>.<pid>.<n>.tmp") is removed.
+function removeStaleTemporaries(out: string, sources: readonly SubmissionSource[]): void {
+  for (const dir of [out, ...sources.map((s) => path.join(out, s.id))]) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = /^\..+\.(\d+)\.\d+\.tmp$/.exec(name);
+      if (m !== null && !alive(Number(m[1]))) rmSync(path.join(dir, name), { force: true });
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+let version: string | null = null;
+
+function packageVersion(): string {
+  if (version === null) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version?: string };
+      version = pkg.version ?? "";
+    } catch {
+      version = "";
+    }
+  }
+  return version;
 }
 
 /**
@@ -275,6 +466,8 @@ function request(kit: Kit, workspace: string, seed: number) {
     stepBudget: limits.stepBudget,
     testMs: limits.testSeconds * 1000,
     seed,
+    outputChars: limits.outputKb * 1024,
+    submissionOutputChars: limits.submissionOutputKb * 1024,
   };
 }
 

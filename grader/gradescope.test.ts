@@ -79,6 +79,7 @@ test("run_autograder gives the reference full marks in /autograder/results/resul
 test("run_autograder gives the starter 0 on every test", async () => {
   const root = await autograderRoot("starter", (dir) => starterSubmission(dir));
   const r = runAutograder(root);
+  expect(r.tests.length).toBeGreaterThan(0); // graded, not the autograder's own failure
   expect(r.score).toBe(0);
   expect(readFileSync(path.join(root, "source", "kit", "src", "kernel", "cow.ts"), "utf8")).toContain("NotImplemented");
 });

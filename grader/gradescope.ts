@@ -18,7 +18,7 @@ import yazl from "yazl";
 import { repoRoot } from "../labs/lab";
 import { writeAtomic } from "./_atomic";
 import { establishBaseline } from "./grade";
-import { prepareKit } from "./kit";
+import { WORKER_SOURCES, prepareKit } from "./kit";
 import { WorkerPool } from "./pool";
 
 /** npm packages the grader needs at run time on Gradescope. */
@@ -142,7 +142,7 @@ function labJson(lab: string, labDir: string, root: string): Record<string, unkn
  */
 function compileGrader(root: string): Map<string, string> {
   const out = new Map<string, string>();
-  const todo = ["grader/autograder.ts", "grader/worker.ts", "grader/_harness.ts"];
+  const todo = ["grader/autograder.ts", ...WORKER_SOURCES.map((f) => `grader/${f}`)];
   while (todo.length > 0) {
     const rel = todo.pop()!;
     const target = `dist/${rel.replace(/\.ts$/, ".js")}`;
@@ -153,9 +153,26 @@ function compileGrader(root: string): Map<string, string> {
       fileName: path.basename(rel),
     }).outputText;
     out.set(target, js);
-    for (const m of text.matchAll(/from "(\.\.?\/[^"]+)"/g)) {
-      todo.push(path.posix.normalize(path.posix.join(path.posix.dirname(rel), `${m[1]}.ts`)));
-    }
+    for (const spec of staticImports(text, rel))
+      todo.push(path.posix.normalize(path.posix.join(path.posix.dirname(rel), `${spec}.ts`)));
+  }
+  return out;
+}
+
+/**
+ * The relative modules a file imports at its top and that run (from the
+ * syntax tree: a string that merely says `from "./x"` is not an import). A
+ * type-only import runs nothing, and import() is left out on purpose: the
+ * reports load that way, and the autograder writes none.
+ */
+function staticImports(text: string, rel: string): string[] {
+  const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  const out: string[] = [];
+  for (const st of sf.statements) {
+    let spec: ts.Expression | undefined;
+    if (ts.isImportDeclaration(st) && st.importClause?.isTypeOnly !== true) spec = st.moduleSpecifier;
+    else if (ts.isExportDeclaration(st) && !st.isTypeOnly) spec = st.moduleSpecifier;
+    if (spec !== undefined && ts.isStringLiteral(spec) && spec.text.startsWith(".")) out.push(spec.text);
   }
   return out;
 }

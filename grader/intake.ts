@@ -14,11 +14,22 @@
 
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { entryPath, listSubmission } from "./_archive";
-import { Intake, StudentFile, SubmissionKind, SubmissionSource } from "./model";
+import { ArchiveLimits, Listing, entryPath, listSubmission } from "./_archive";
+import { Intake, Limits, StudentFile, SubmissionKind, SubmissionSource } from "./model";
+import { DEFAULT_LIMITS } from "./rubric";
 
-/** The largest student file read, in bytes. */
-export const MAX_FILE_BYTES = 1 << 20;
+/** How much of a submission is read, from the rubric's limits. */
+export function intakeLimits(limits: Limits): ArchiveLimits {
+  return {
+    archiveBytes: limits.archiveMb * 1048576,
+    unpackedBytes: limits.unpackedMb * 1048576,
+    fileBytes: limits.fileKb * 1024,
+    entries: limits.entries,
+  };
+}
+
+/** Refused entries named one by one in a submission's notes; the rest are counted. */
+const REFUSALS_SHOWN = 10;
 
 const ARCHIVES: readonly [string, SubmissionKind][] = [
   [".tar.gz", "tar.gz"],
@@ -113,24 +124,35 @@ function holdsStudentFile(dir: string, studentFiles: readonly string[]): boolean
  * Reads one submission: for each student file, the entry whose path ends
  * with the most of that file's path (src/kernel/cow.ts beats kernel/cow.ts
  * beats cow.ts), then the shallowest, then the first in name order. Never
- * throws: a submission that cannot be read gets `error`.
+ * throws: a submission that cannot be read, or holds none of the student
+ * files, gets `error`; each entry refused (an unsafe name, a link, a
+ * device, too big) is named in `notes`, and the others are still graded.
  */
-export async function readSubmission(source: SubmissionSource, studentFiles: readonly string[]): Promise<Intake> {
+export async function readSubmission(
+  source: SubmissionSource,
+  studentFiles: readonly string[],
+  limits: ArchiveLimits = intakeLimits(DEFAULT_LIMITS),
+): Promise<Intake> {
   const names = new Set(studentFiles.map((f) => path.basename(f)));
-  let listing;
+  const shown = path.basename(source.path);
+  const unreadable = (why: string, notes: readonly string[] = []): Intake => {
+    const error = `Cannot read submission "${shown}": ${why}`;
+    return { source, files: [], missing: [...studentFiles], notes: [error, ...notes], error };
+  };
+  let listing: Listing;
   try {
     listing = await listSubmission(source.path, source.kind, {
       wanted: (p) => names.has(p.slice(p.lastIndexOf("/") + 1)),
-      maxBytes: MAX_FILE_BYTES,
+      limits,
     });
   } catch (e) {
-    const error = `Cannot read submission "${path.basename(source.path)}": ${(e as Error).message}`;
-    return { source, files: [], missing: [...studentFiles], notes: [error], error };
+    return unreadable((e as Error).message);
   }
   const files: StudentFile[] = [];
   const missing: string[] = [];
-  const notes: string[] = [];
-  for (const r of listing.refused) notes.push(`Skipped "${r.path}": ${r.reason}.`);
+  const notes: string[] = refusalNotes(listing, shown, source.kind);
+  if (listing.paths.length === 0 && listing.refused.length === 0)
+    return unreadable(source.kind === "folder" ? "the folder is empty" : "the archive is empty");
   for (const want of studentFiles) {
     const candidates = [...listing.contents.keys()]
       .map((p) => ({ p, match: suffixMatch(p, want) }))
@@ -155,7 +177,34 @@ export async function readSubmission(source: SubmissionSource, studentFiles: rea
     }
     files.push({ path: want, foundAt: best.p, text });
   }
+  if (files.length === 0) return unreadable(noStudentFile(listing, studentFiles), notes);
   return { source, files, missing, notes };
+}
+
+// One note per refused entry: 'Cannot read submission "alice.zip": entry "../../etc/x" leaves the archive'.
+function refusalNotes(listing: Listing, shown: string, kind: SubmissionKind): string[] {
+  const what = kind === "folder" ? "file" : "entry";
+  const notes = listing.refused
+    .slice(0, REFUSALS_SHOWN)
+    .map((r) => `Cannot read submission "${shown}": ${what} "${r.path}" ${r.reason}`);
+  const more = listing.refused.length - REFUSALS_SHOWN;
+  if (more > 0)
+    notes.push(`Cannot read submission "${shown}": ${more} more ${what === "file" ? "files" : "entries"} refused`);
+  return notes;
+}
+
+// Why no student file was found: only other files, or files that could not be read.
+function noStudentFile(listing: Listing, studentFiles: readonly string[]): string {
+  const expected = studentFiles.map((f) => path.basename(f)).join(", ");
+  const names = new Set(studentFiles.map((f) => path.basename(f)));
+  const named = (p: string): boolean => names.has(p.slice(p.lastIndexOf("/") + 1));
+  if (listing.paths.some(named) || listing.refused.some((r) => named(r.path)))
+    return `none of the lab's files (${expected}) could be read (see the messages below)`;
+  const others = listing.paths.slice(0, 5).map((p) => `"${p}"`);
+  const more = listing.paths.length > 5 ? ` and ${listing.paths.length - 5} more` : "";
+  return others.length === 0
+    ? `it holds none of the lab's files (${expected}); every entry was refused (see the messages below)`
+    : `it holds none of the lab's files (${expected}), only ${others.join(", ")}${more}`;
 }
 
 /** How many trailing path components of `entry` equal those of `want`. */

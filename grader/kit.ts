@@ -19,6 +19,9 @@ import {
 import path from "node:path";
 import ts from "typescript";
 import { loadLab, repoRoot } from "../labs/lab";
+import { transpile } from "./_compiler";
+
+export { COMPILER_OPTIONS, transpile } from "./_compiler";
 import { Rubric } from "./model";
 import { loadRubric } from "./rubric";
 import { GRADER_VERSION } from "./version";
@@ -53,15 +56,18 @@ export interface KitOptions {
   readonly cacheRoot?: string;
 }
 
-/** Compiler options for everything the grader transpiles (and type-checks). */
-export const COMPILER_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.CommonJS,
-  esModuleInterop: true,
-};
-
-/** The grader's own files the worker process runs (compiled with the kit). */
-const WORKER_SOURCES = ["worker.ts", "_harness.ts", "protocol.ts"];
+/** The grader's own files its child processes run (compiled with the kit): the worker, the compiler, the reaper. */
+export const WORKER_SOURCES = [
+  "worker.ts",
+  "_harness.ts",
+  "protocol.ts",
+  "_realm.ts",
+  "_reaper.ts",
+  "_compile-child.ts",
+  "_compiler.ts",
+  "integrity.ts",
+  "typecheck.ts",
+];
 
 /** Reads the lab's rubric and compiles what a batch needs (or finds it in the cache). */
 export function prepareKit(lab: string, options: KitOptions = {}): Kit {
@@ -123,24 +129,6 @@ export function prepareKit(lab: string, options: KitOptions = {}): Kit {
     testFiles,
     workerEntry: path.join(cacheDir, "worker", "worker.js"),
   };
-}
-
-/**
- * Transpiles one TypeScript file (`rel`: its path in the workspace); syntax
- * errors come back. Student files get an inline source map, so that a stack
- * trace names their own lines; the kit's files load faster without one.
- */
-export function transpile(
-  text: string,
-  rel: string,
-  sourceMap = true,
-): { js: string; diagnostics: readonly ts.Diagnostic[] } {
-  const out = ts.transpileModule(text, {
-    compilerOptions: sourceMap ? { ...COMPILER_OPTIONS, inlineSourceMap: true, inlineSources: true } : COMPILER_OPTIONS,
-    fileName: path.basename(rel),
-    reportDiagnostics: true,
-  });
-  return { js: out.outputText, diagnostics: out.diagnostics ?? [] };
 }
 
 /** Compiled kits unused for a week are removed (a batch in progress touches none that old). */

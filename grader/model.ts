@@ -13,13 +13,40 @@ export const VISIBILITIES: readonly Visibility[] = ["visible", "after_due_date",
 export interface Limits {
   /** Wall-clock time for one submission, all tests together. */
   readonly wallSeconds: number;
-  /** Heap of the process that runs one submission (--max-old-space-size). */
+  /**
+   * Memory of the process that runs one submission, in MiB: its JavaScript
+   * heap (--max-old-space-size), and its resident memory, buffers included,
+   * watched from outside by the grader.
+   */
   readonly memoryMb: number;
   /** Machine steps a booted machine may run before it stops (boot({stepBudget})). */
   readonly stepBudget: number;
-  /** Wall-clock time for one test before it is stopped from outside. */
+  /** CPU time for one test before it is stopped from outside. */
   readonly testSeconds: number;
+  /** Time to compile, check and type-check one submission's files (in a process of its own). */
+  readonly compileSeconds: number;
+  /** Largest archive (.zip, .tar.gz) a submission may be, in MiB. */
+  readonly archiveMb: number;
+  /** Most bytes unpacked from one archive, in MiB: the files read, and for a .tar.gz everything it holds. */
+  readonly unpackedMb: number;
+  /** Largest student file, in KiB. */
+  readonly fileKb: number;
+  /** Most entries in an archive, or files in a submission's folder. */
+  readonly entries: number;
+  /** What one test may print that is kept, in KiB. */
+  readonly outputKb: number;
+  /** What one submission may print that is kept, all its tests together, in KiB. */
+  readonly submissionOutputKb: number;
 }
+
+/**
+ * What a flag of the integrity check costs: "zero-tests", the tests of every
+ * part that needs the flagged file score 0; "zero-part", its thresholds too;
+ * "report-only", the flags are shown and cost nothing.
+ */
+export type IntegrityPolicy = "zero-tests" | "zero-part" | "report-only";
+
+export const INTEGRITY_POLICIES: readonly IntegrityPolicy[] = ["zero-tests", "zero-part", "report-only"];
 
 export interface RubricPart {
   readonly id: string;
@@ -61,6 +88,7 @@ export interface Rubric {
   /** Paths relative to a project root, e.g. "src/kernel/cow.ts": the only files taken from a submission. */
   readonly studentFiles: readonly string[];
   readonly limits: Limits;
+  readonly integrity: { readonly flagged: IntegrityPolicy };
   readonly parts: readonly RubricPart[];
   readonly tests: readonly RubricTest[];
   readonly thresholds: readonly RubricThreshold[];
@@ -109,6 +137,30 @@ export interface Diagnostic {
   readonly message: string;
 }
 
+/** What the integrity check (integrity.ts) looks for. */
+export type IntegrityRule =
+  | "import"
+  | "node-module"
+  | "package"
+  | "hardware"
+  | "require"
+  | "dynamic-import"
+  | "code-from-text"
+  | "process"
+  | "globals"
+  | "test-framework"
+  | "reflection";
+
+/** One finding; line and column count from 1. */
+export interface IntegrityFlag {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly rule: IntegrityRule;
+  /** For the student: what the line does and why it is not allowed. */
+  readonly message: string;
+}
+
 export interface Workspace {
   /** Temporary folder: the kit's compiled code, the student's files, the hidden suites. */
   readonly dir: string;
@@ -116,6 +168,12 @@ export interface Workspace {
   readonly syntaxErrors: readonly Diagnostic[];
   /** Type errors: reported, and the tests run anyway. */
   readonly typeErrors: readonly Diagnostic[];
+  /** What the integrity check flagged in the student files. */
+  readonly flags: readonly IntegrityFlag[];
+  /** Set when the files could not be compiled (in time, or at all): no test runs. */
+  readonly notCompiled?: string;
+  /** Set when the type check did not finish: the tests run, and no type error is reported. */
+  readonly notTypeChecked?: string;
 }
 
 // --- run: what happened to each test ------------------------------------------
@@ -208,6 +266,8 @@ export interface SubmissionResult {
   /** Files, compiler messages and anything else about the whole submission, for the student. */
   readonly problems: readonly string[];
   readonly typeErrors: readonly Diagnostic[];
+  /** What the integrity check flagged (none when the result says nothing). */
+  readonly flags?: readonly IntegrityFlag[];
   /** For the instructor only: what went wrong in the grader itself. */
   readonly graderError?: string;
   /** Timings: never part of a score, left out when two results are compared. */

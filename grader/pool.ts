@@ -5,6 +5,7 @@
 // environment of their own (none of the grader's variables) and no stdin.
 
 import { ChildProcess, fork } from "node:child_process";
+import { Reaper } from "./_reaper";
 import { RunRequest, WorkerMessage } from "./protocol";
 
 export interface PoolOptions {
@@ -14,6 +15,8 @@ export interface PoolOptions {
   readonly memoryMb: number;
   /** Workers kept ready beyond those in use. */
   readonly warm: number;
+  /** Kills the workers if the grader dies first. */
+  readonly reaper?: Reaper;
 }
 
 const STDERR_LIMIT = 4000;
@@ -134,6 +137,9 @@ export class WorkerPool {
       serialization: "advanced",
     });
     const w = new Worker(child);
+    const reaper = this.#options.reaper;
+    reaper?.watch(child.pid);
+    void w.exited.then(() => reaper?.forget(child.pid));
     return new Promise((resolve) => {
       const onMessage = (m: WorkerMessage): void => {
         if (m.type !== "ready") return;

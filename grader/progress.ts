@@ -5,7 +5,7 @@ import { SingleBar } from "cli-progress";
 import { SubmissionResult } from "./model";
 
 export interface Progress {
-  graded(result: SubmissionResult, done: number, total: number): void;
+  graded(result: SubmissionResult, done: number, total: number, resumed?: boolean): void;
   stop(): void;
 }
 
@@ -14,9 +14,9 @@ export function progress(total: number, stream: NodeJS.WriteStream = process.std
   const plain = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false";
   if (plain || !stream.isTTY) {
     return {
-      graded: (r, done, n) =>
+      graded: (r, done, n, resumed) =>
         stream.write(
-          `graded ${done}/${n} ${r.id}: ${r.score}/${r.maxScore}${r.status === "graded" ? "" : " (grader error)"}\n`,
+          `graded ${done}/${n} ${r.id}: ${r.score}/${r.maxScore}${r.status === "graded" ? "" : " (grader error)"}${resumed === true ? " (earlier run)" : ""}\n`,
         ),
       stop: () => undefined,
     };

@@ -29,6 +29,10 @@ export interface RunRequest {
   readonly testMs: number;
   /** Seeds Math.random, per test, so that tests that use it are repeatable. */
   readonly seed: number;
+  /** What one unit may print that is kept, in characters. */
+  readonly outputChars: number;
+  /** What the whole submission may print that is kept, in characters. */
+  readonly submissionOutputChars: number;
 }
 
 export type WorkerMessage =

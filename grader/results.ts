@@ -2,6 +2,7 @@
 // autograder specification's format). Timings appear only in
 // execution_time; nothing else in it depends on when or how fast it ran.
 
+import { formatFlag } from "./integrity";
 import { ScoredItem, SubmissionResult, Visibility } from "./model";
 import { formatDiagnostic } from "./typecheck";
 
@@ -46,6 +47,7 @@ export function gradescopeResults(r: SubmissionResult): GradescopeResults {
           .map((i) => [i.id, { figure: i.figure!.figure, measured: i.figure!.measured }]),
       ),
       typeErrors: r.typeErrors.map(formatDiagnostic),
+      integrity: (r.flags ?? []).map(formatFlag),
     },
     tests: r.items.map(testOf),
   };
@@ -68,9 +70,8 @@ function testOf(i: ScoredItem): GradescopeTest {
 }
 
 function overview(r: SubmissionResult): string {
+  // a grader error's sentence for the student comes first among the problems
   const lines = [`Score: ${r.score} / ${r.maxScore}`];
-  if (r.status === "grader-error")
-    lines.push("The grader itself failed on this submission (not your fault); your instructor has been told.");
   for (const p of r.parts) lines.push(`Part ${p.id} (${p.title}): ${p.score} / ${p.maxScore}`);
   for (const p of r.problems) lines.push("", p);
   return lines.join("\n");

@@ -2,7 +2,7 @@
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parseRubric } from "./rubric";
+import { DEFAULT_LIMITS, parseRubric } from "./rubric";
 import { FIXTURE_LAB } from "./test-support/fixtures";
 
 const good = JSON.parse(readFileSync(path.join(FIXTURE_LAB, "rubric.json"), "utf8"));
@@ -23,6 +23,26 @@ test("the fixture rubric reads, with defaults for the optional fields", () => {
   expect(r.thresholds[1]!.hint).toBe("");
 });
 
+test("a limit the rubric leaves out takes its default, and a flag costs the tests of its part by default", () => {
+  const r = parseRubric(
+    withChange((x) => {
+      x.limits = { testSeconds: 3, fileKb: 64 };
+      delete x.integrity;
+    }),
+    "rubric.json",
+  );
+  expect(r.limits).toEqual({ ...DEFAULT_LIMITS, testSeconds: 3, fileKb: 64 });
+  expect(r.integrity).toEqual({ flagged: "zero-tests" });
+  expect(
+    parseRubric(
+      withChange((x) => (x.integrity = { flagged: "report-only" })),
+      "r.json",
+    ).integrity,
+  ).toEqual({
+    flagged: "report-only",
+  });
+});
+
 test.each([
   [(r: typeof good) => (r.tests[0].points = 0), "tests[0].points must be a positive number"],
   [
@@ -37,7 +57,16 @@ test.each([
     (r: typeof good) => (r.thresholds[0].figure = "frames copied"),
     'thresholds[0].figure must be a counter ("framesCopied") or PROC.FIGURE ("C.minorFaults"), not "frames copied"',
   ],
-  [(r: typeof good) => delete r.limits.stepBudget, "limits.stepBudget must be a positive number"],
+  [(r: typeof good) => (r.limits.stepBudget = 0), "limits.stepBudget must be a positive number"],
+  [
+    (r: typeof good) => (r.limits.diskMb = 5),
+    "limits.diskMb is not a limit; the limits are wallSeconds, memoryMb, stepBudget, testSeconds, compileSeconds, " +
+      "archiveMb, unpackedMb, fileKb, entries, outputKb, submissionOutputKb",
+  ],
+  [
+    (r: typeof good) => (r.integrity = { flagged: "zero" }),
+    'integrity.flagged must be one of "zero-tests", "zero-part", "report-only", not "zero"',
+  ],
 ])("a wrong field is named: %#", (change, message) => {
   expect(() => parseRubric(withChange(change), "labs/cow/rubric.json")).toThrow(
     `Cannot read rubric "labs/cow/rubric.json": ${message}`,

@@ -4,7 +4,35 @@
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Limits, Rubric, RubricPart, RubricTest, RubricThreshold, VISIBILITIES, Visibility } from "./model";
+import {
+  INTEGRITY_POLICIES,
+  IntegrityPolicy,
+  Limits,
+  Rubric,
+  RubricPart,
+  RubricTest,
+  RubricThreshold,
+  VISIBILITIES,
+  Visibility,
+} from "./model";
+
+/** The limits a rubric leaves out. */
+export const DEFAULT_LIMITS: Limits = {
+  wallSeconds: 60,
+  memoryMb: 512,
+  stepBudget: 20_000_000,
+  testSeconds: 10,
+  compileSeconds: 30,
+  archiveMb: 20,
+  unpackedMb: 200,
+  fileKb: 1024,
+  entries: 20_000,
+  outputKb: 4,
+  submissionOutputKb: 64,
+};
+
+/** A flag of the integrity check costs the tests of its file's parts, unless the rubric says otherwise. */
+export const DEFAULT_INTEGRITY: Rubric["integrity"] = { flagged: "zero-tests" };
 
 type Raw = Record<string, unknown>;
 
@@ -46,13 +74,21 @@ export function parseRubric(raw: unknown, file: string): Rubric {
   });
   if (studentFiles.length === 0) fail("studentFiles", "must name at least one file");
 
-  const l = obj(r.limits, "limits");
-  const limits: Limits = {
-    wallSeconds: num(l.wallSeconds, "limits.wallSeconds"),
-    memoryMb: num(l.memoryMb, "limits.memoryMb"),
-    stepBudget: num(l.stepBudget, "limits.stepBudget"),
-    testSeconds: num(l.testSeconds, "limits.testSeconds"),
-  };
+  const l = r.limits === undefined ? {} : obj(r.limits, "limits");
+  for (const k of Object.keys(l))
+    if (!(k in DEFAULT_LIMITS))
+      fail(`limits.${k}`, `is not a limit; the limits are ${Object.keys(DEFAULT_LIMITS).join(", ")}`);
+  const limits = Object.fromEntries(
+    Object.entries(DEFAULT_LIMITS).map(([k, d]) => [k, l[k] === undefined ? d : num(l[k], `limits.${k}`)]),
+  ) as unknown as Limits;
+
+  const g = r.integrity === undefined ? {} : obj(r.integrity, "integrity");
+  const flagged = g.flagged ?? DEFAULT_INTEGRITY.flagged;
+  if (!INTEGRITY_POLICIES.includes(flagged as IntegrityPolicy))
+    fail(
+      "integrity.flagged",
+      `must be one of ${INTEGRITY_POLICIES.map((x) => `"${x}"`).join(", ")}, not ${JSON.stringify(flagged)}`,
+    );
 
   const ids = new Set<string>();
   const newId = (v: unknown, field: string): string => {
@@ -131,6 +167,7 @@ export function parseRubric(raw: unknown, file: string): Rubric {
     version: str(typeof r.version === "number" ? String(r.version) : r.version, "version"),
     studentFiles,
     limits,
+    integrity: { flagged: flagged as IntegrityPolicy },
     parts,
     tests,
     thresholds,

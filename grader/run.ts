@@ -1,8 +1,16 @@
 // Stage 3, run: one submission's hidden tests and threshold scenarios, in
 // worker processes. A test that hangs (no word from the worker within the
-// test's time of CPU) or kills its process is blamed on the unit the worker last
-// announced; the remaining units then run in a fresh worker. The whole
-// submission has a wall-clock budget; when it runs out, what is left fails.
+// test's time of CPU), uses more memory than the rubric allows (its resident
+// memory, read from outside), or kills its process is blamed on the unit the
+// worker last announced; the remaining units then run in a fresh worker. The
+// whole submission has a wall-clock budget; when it runs out, what is left
+// fails.
+//
+// The parent trusts the worker for nothing but observations: it accepts a
+// result only for a unit of the plan that was announced and not reported
+// yet, in the order of the protocol, with fields of the right types and
+// sizes; anything else ends the worker. Scores are computed later from the
+// rubric (score.ts), never taken from a message.
 
 import { readFileSync } from "node:fs";
 import { RunPlanUnit } from "./plan";
@@ -20,11 +28,19 @@ export interface RunLimits {
 
 /** Extra time the parent allows past a unit's own limit before it stops the process. */
 const GRACE_MS = 1000;
+/** A unit's wall-clock time, as a multiple of its CPU time, after which it is stopped even when idle (blocked). */
+const WALL_FACTOR = 4;
+/** How often the worker's resident memory is read, in ms. */
+const MEMORY_POLL_MS = 25;
+/** Longest failure message or printed text accepted from a worker, in characters. */
+const MESSAGE_CHARS = 20_000;
 
 type Ending =
   | { readonly kind: "done" }
   | { readonly kind: "hung" }
   | { readonly kind: "out-of-time" }
+  | { readonly kind: "memory" }
+  | { readonly kind: "protocol"; readonly why: string }
   | { readonly kind: "died"; readonly why: string };
 
 /**
@@ -56,9 +72,17 @@ export async function runSubmission(
     processes++;
     const before = results.size;
     const state: DriveState = { current: null, loading: null };
-    const ending = await drive(worker, { type: "run", ...request, skip: [...results.keys()] }, results, plan, state, {
+    const printed = [...results.values()].reduce((n, o) => n + o.logs.length, 0);
+    const req: RunRequest = {
+      type: "run",
+      ...request,
+      submissionOutputChars: Math.max(0, request.submissionOutputChars - printed),
+      skip: [...results.keys()],
+    };
+    const ending = await drive(worker, req, results, plan, state, {
       unitMs: limits.unitMs,
       deadline,
+      memoryKb: limits.memoryMb * 1024,
     });
     worker.kill();
     if (ending.kind === "done") {
@@ -66,15 +90,7 @@ export async function runSubmission(
         results.set(u.key, outcome(u.key, "failed", "This test did not run (the suite skipped it)."));
       break;
     }
-    const [status, why] =
-      ending.kind === "hung"
-        ? ([
-            "timeout",
-            `did not finish within ${Math.round(limits.unitMs / 1000)} s: the code never returned (an endless loop?) and was stopped`,
-          ] as const)
-        : ending.kind === "out-of-time"
-          ? (["timeout", outOfTime(limits, true)] as const)
-          : (["crashed", ending.why] as const);
+    const [status, why] = endingWords(ending, limits);
     blame(state, status, why, results, plan);
     if (results.size === before) {
       // the process stopped between units: nothing to blame, so nothing would change on a retry
@@ -89,6 +105,28 @@ export async function runSubmission(
   );
   const total = performance.now() - began;
   return { outcomes, processes, startupMs, testMs: total - startupMs };
+}
+
+function endingWords(ending: Exclude<Ending, { kind: "done" }>, limits: RunLimits): [UnitStatus, string] {
+  switch (ending.kind) {
+    case "hung":
+      return [
+        "timeout",
+        `did not finish within ${Math.round(limits.unitMs / 1000)} s: the code never returned (an endless loop, or promise callbacks that never stop?) and was stopped`,
+      ];
+    case "out-of-time":
+      return ["timeout", outOfTime(limits, true)];
+    case "memory":
+      return ["crashed", memoryWords(limits.memoryMb)];
+    case "protocol":
+      return ["crashed", `was stopped: its process sent the grader ${ending.why}, so nothing more from it was trusted`];
+    case "died":
+      return ["crashed", ending.why];
+  }
+}
+
+function memoryWords(memoryMb: number): string {
+  return `used more than ${memoryMb} MiB of memory (the grader's limit) and was stopped: something allocates without end`;
 }
 
 interface DriveState {
@@ -106,23 +144,38 @@ function drive(
   results: Map<string, UnitOutcome>,
   plan: readonly RunPlanUnit[],
   state: DriveState,
-  time: { unitMs: number; deadline: number },
+  time: { unitMs: number; deadline: number; memoryKb: number },
 ): Promise<Ending> {
+  const planned = new Set(plan.map((u) => u.key));
+  const files = new Set(req.testFiles);
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
+    // Resident memory, read from outside: the heap limit (--max-old-space-size)
+    // does not cover buffers (ArrayBuffers, typed arrays), which V8 keeps
+    // outside its heap. A process that grows past the limit is killed.
+    const memory = setInterval(() => {
+      const kb = rssKb(worker.pid);
+      if (kb !== null && kb > time.memoryKb) {
+        worker.kill();
+        end({ kind: "memory" });
+      }
+    }, MEMORY_POLL_MS);
     const end = (e: Ending): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(memory);
       resolve(e);
     };
     // A unit's time is the worker's CPU time (where the system shows it): a
     // loop burns it, while a worker merely starved by a busy machine does not
     // lose its test. The submission's deadline is wall-clock time.
+    // A unit that blocks without using CPU is stopped too, after a while.
     const arm = (): void => {
       clearTimeout(timer);
       const cpuAtStart = cpuMs(worker.pid);
+      const armedAt = performance.now();
       const wait = (ms: number): void => {
         const now = performance.now();
         if (now + ms >= time.deadline) {
@@ -132,37 +185,53 @@ function drive(
         timer = setTimeout(() => {
           const used = cpuAtStart === null ? null : (cpuMs(worker.pid) ?? Infinity) - cpuAtStart;
           if (used === null || used >= time.unitMs) end({ kind: "hung" });
-          else wait(time.unitMs - used + GRACE_MS);
+          else if (performance.now() - armedAt >= WALL_FACTOR * time.unitMs) end({ kind: "hung" });
+          else wait(Math.min(time.unitMs - used + GRACE_MS, WALL_FACTOR * time.unitMs));
         }, ms);
       };
       wait(time.unitMs + GRACE_MS);
     };
-    worker.onMessage((m: WorkerMessage) => {
+    const violation = (why: string): void => {
+      worker.kill();
+      end({ kind: "protocol", why });
+    };
+    worker.onMessage((raw: unknown) => {
       if (settled) return;
+      const m = checkMessage(raw);
+      if (typeof m === "string") return violation(m);
       arm();
       switch (m.type) {
         case "loading":
+          if (!files.has(m.file)) return violation(`a suite file it was not given ("${m.file}")`);
           state.loading = m.file;
           state.current = null;
           return;
         case "start":
+          if (planned.size > 0 && !planned.has(m.key)) return violation(`a test the grader did not ask for`);
+          if (results.has(m.key)) return violation(`a test that had already finished`);
+          if (state.current !== null && state.current !== m.key)
+            return violation("a test's start before the previous one's result");
           state.current = m.key;
           state.loading = null;
           return;
-        case "result":
-          state.current = null;
-          if (!results.has(m.key)) {
-            const status: UnitStatus = m.status;
-            results.set(m.key, {
-              key: m.key,
-              status,
-              message: m.message,
-              logs: m.logs,
-              ...(m.scenario !== undefined ? { scenario: m.scenario } : {}),
-            });
-          }
+        case "result": {
+          if (planned.size > 0 && !planned.has(m.key)) return violation("a result for a test it was not asked to run");
+          if (results.has(m.key)) return violation("a second result for one test");
+          if (m.status !== "skipped" && state.current !== m.key)
+            return violation("a result for a test that had not started");
+          if (m.status !== "skipped" || state.current === m.key) state.current = null;
+          const status: UnitStatus = m.status;
+          results.set(m.key, {
+            key: m.key,
+            status,
+            message: m.message,
+            logs: m.logs,
+            ...(m.scenario !== undefined ? { scenario: m.scenario } : {}),
+          });
           return;
+        }
         case "suite-error": {
+          if (!files.has(m.file)) return violation(`an error about a suite file it was not given ("${m.file}")`);
           const units = plan.filter((u) => u.file === m.file && !results.has(u.key));
           const keys = units.length > 0 ? units.map((u) => u.key) : [`${m.file} › (loading)`];
           for (const k of keys)
@@ -171,12 +240,15 @@ function drive(
           return;
         }
         case "done":
+          if (state.current !== null) return violation("the end of the run while a test was running");
           return end({ kind: "done" });
         case "ready":
-          return;
+          return violation("a second ready");
       }
     });
-    void worker.exited.then(({ code, signal }) => end({ kind: "died", why: deathCause(code, signal, worker.stderr) }));
+    void worker.exited.then(({ code, signal }) =>
+      end({ kind: "died", why: deathCause(code, signal, worker.stderr, time.memoryKb / 1024) }),
+    );
     arm();
     worker.send(req);
   });
@@ -211,12 +283,63 @@ export function cpuMs(pid: number | undefined): number | null {
   }
 }
 
+/** Resident memory of a process, in KiB; null where /proc does not tell. */
+export function rssKb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m === null ? null : Number(m[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A message from a worker, checked field by field (types, sizes, known
+ * kinds); a sentence saying what was wrong with it otherwise.
+ */
+export function checkMessage(raw: unknown): WorkerMessage | string {
+  const bad = "a message of a kind it does not send";
+  if (typeof raw !== "object" || raw === null) return bad;
+  const m = raw as Record<string, unknown>;
+  const str = (v: unknown, max = MESSAGE_CHARS): v is string => typeof v === "string" && v.length <= max;
+  switch (m.type) {
+    case "ready":
+    case "done":
+      return { type: m.type };
+    case "loading":
+      return str(m.file, 1000) ? { type: "loading", file: m.file } : bad;
+    case "start":
+      return str(m.key, 2000) ? { type: "start", key: m.key } : bad;
+    case "suite-error":
+      return str(m.file, 1000) && str(m.message) ? { type: "suite-error", file: m.file, message: m.message } : bad;
+    case "result": {
+      if (!str(m.key, 2000) || !str(m.message) || !str(m.logs)) return bad;
+      const status = m.status;
+      if (!isReported(status)) return bad;
+      const base = { type: "result" as const, key: m.key, status, message: m.message, logs: m.logs };
+      if (m.scenario === undefined) return base;
+      const sc = m.scenario as Record<string, unknown> | null;
+      const strings = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 100 && v.every((x) => str(x));
+      if (typeof sc !== "object" || sc === null || typeof sc.ok !== "boolean") return bad;
+      if (!strings(sc.failures) || !strings(sc.audit)) return bad;
+      if (sc.value !== null && (typeof sc.value !== "number" || !Number.isFinite(sc.value))) return bad;
+      return { ...base, scenario: { ok: sc.ok, failures: sc.failures, audit: sc.audit, value: sc.value } };
+    }
+    default:
+      return bad;
+  }
+}
+
+function isReported(v: unknown): v is "passed" | "failed" | "skipped" {
+  return v === "passed" || v === "failed" || v === "skipped";
+}
+
 /** Linux's USER_HZ: /proc counts CPU time in hundredths of a second. */
 const CLOCK_TICKS = 100;
 
-function deathCause(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
-  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(stderr))
-    return "ran out of memory (the grader's limit): something allocates without end";
+function deathCause(code: number | null, signal: NodeJS.Signals | null, stderr: string, memoryMb: number): string {
+  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(stderr)) return memoryWords(memoryMb);
   if (/Maximum call stack size exceeded/.test(stderr)) return "overflowed the stack (a recursion that never ends?)";
   if (signal !== null) return `was ended by signal ${signal}`;
   return `ended the test process (exit code ${code}; process.exit or a crash)`;

@@ -6,12 +6,17 @@
 //    or below the reference's figure, 0 at or beyond "worst", linear in
 //    between; only when its scenario ran correctly (ok, audit empty).
 //  - A part whose student file is missing scores 0; a syntax error scores 0.
+//  - A flag of the integrity check costs what the rubric's "integrity" says:
+//    the tests of every part that needs the flagged file ("zero-tests"),
+//    their thresholds too ("zero-part"), or nothing ("report-only").
 // What a student sees of a hidden item is its hint, never a failure message.
 
+import { formatFlag } from "./integrity";
 import { rubricIdOf } from "./rubric";
 import {
   Diagnostic,
   Intake,
+  IntegrityFlag,
   PartScore,
   Rubric,
   RubricThreshold,
@@ -28,7 +33,10 @@ export interface ScoreInput {
   readonly rubric: Rubric;
   readonly intake: Intake;
   /** Compiler findings; null when no workspace was built (the submission could not be read). */
-  readonly workspace: Pick<Workspace, "syntaxErrors" | "typeErrors"> | null;
+  readonly workspace:
+    | (Pick<Workspace, "syntaxErrors" | "typeErrors"> &
+        Partial<Pick<Workspace, "flags" | "notCompiled" | "notTypeChecked">>)
+    | null;
   readonly outcomes: readonly UnitOutcome[];
   /** Each threshold's figure on the reference solution, by threshold id. */
   readonly reference: Readonly<Record<string, number>>;
@@ -40,6 +48,7 @@ export interface ScoreInput {
 export function score(input: ScoreInput): SubmissionResult {
   const { rubric, intake } = input;
   const blocked = blockedParts(input);
+  const flagged = flaggedParts(input);
   const own = ownResults(input);
   const items: ScoredItem[] = [];
   const passed = new Map<string, boolean>();
@@ -48,25 +57,39 @@ export function score(input: ScoreInput): SubmissionResult {
     const failedDeps = t.dependsOn.filter((d) => passed.get(d) !== true);
     const block = blocked.get(t.part);
     const ok = o.passed && failedDeps.length === 0 && block === undefined;
+    // a dependency counts as passed on its own merits: a flag costs its own part's tests, not another part's
+    passed.set(t.id, ok);
+    const flag = flagged.get(t.part);
+    const scores = ok && flag === undefined;
     let output: string;
     if (block !== undefined) output = block;
     else if (failedDeps.length > 0) output = `depends on ${failedDeps.join(", ")}`;
+    else if (ok && flag !== undefined) output = `Passed, but scores 0: ${flag}`;
     else output = o.passed ? "" : studentMessage(t.visibility, o.message, o.logs, o.plain, t.hint);
-    passed.set(t.id, ok);
     items.push({
       id: t.id,
       kind: "test",
       part: t.part,
       title: t.title,
       maxScore: t.points,
-      score: ok ? t.points : 0,
-      passed: ok,
+      score: scores ? t.points : 0,
+      passed: scores,
       visibility: t.visibility,
       output,
-      detail: ok ? "" : [output, o.message, o.logs && `It printed:\n${o.logs}`].filter((x) => x !== "").join("\n\n"),
+      detail: scores
+        ? ""
+        : [output, o.message, o.logs && `It printed:\n${o.logs}`].filter((x) => x !== "").join("\n\n"),
     });
   }
-  for (const th of rubric.thresholds) items.push(scoreThreshold(th, input, blocked.get(th.part)));
+  for (const th of rubric.thresholds) {
+    const item = scoreThreshold(th, input, blocked.get(th.part));
+    const flag = rubric.integrity.flagged === "zero-part" ? flagged.get(th.part) : undefined;
+    items.push(
+      flag === undefined || item.score === 0
+        ? item
+        : { ...item, score: 0, passed: false, output: `Scores 0: ${flag}`, detail: `${flag}\n${item.detail}` },
+    );
+  }
   const parts: PartScore[] = rubric.parts.map((p) => {
     const mine = items.filter((i) => i.kind === "test" && i.part === p.id);
     return {
@@ -91,8 +114,36 @@ export function score(input: ScoreInput): SubmissionResult {
     items,
     problems: problemsOf(input),
     typeErrors: ws?.typeErrors ?? [],
+    flags: ws?.flags ?? [],
     timing: input.timing,
   };
+}
+
+// The parts a flag of the integrity check costs, with the sentence a zeroed item shows.
+function flaggedParts(input: ScoreInput): Map<string, string> {
+  const out = new Map<string, string>();
+  const flags = input.workspace?.flags ?? [];
+  if (flags.length === 0 || input.rubric.integrity.flagged === "report-only") return out;
+  const files = new Set(flags.map((f) => f.file));
+  for (const p of input.rubric.parts) {
+    const mine = p.files.filter((f) => files.has(f));
+    if (mine.length > 0)
+      out.set(p.id, `the integrity check flagged ${mine.join(" and ")} (the flags are listed with your results).`);
+  }
+  return out;
+}
+
+/** The sentence that heads a submission's integrity flags, saying what they cost. */
+export function integrityHeading(rubric: Rubric, flags: readonly IntegrityFlag[]): string {
+  const files = new Set(flags.map((f) => f.file));
+  const parts = rubric.parts.filter((p) => p.files.some((f) => files.has(f))).map((p) => p.id);
+  const cost =
+    rubric.integrity.flagged === "report-only" || parts.length === 0
+      ? "they cost no points, but your instructor will read them"
+      : rubric.integrity.flagged === "zero-part"
+        ? `part ${parts.join(", ")} scores 0, thresholds included`
+        : `the tests of part ${parts.join(", ")} score 0`;
+  return `The integrity check flagged your code (${cost}). The lab's files may use only what "./defs" gives them:`;
 }
 
 interface OwnResult {
@@ -146,8 +197,10 @@ function studentMessage(visibility: Visibility, message: string, logs: string, p
 function blockedParts(input: ScoreInput): Map<string, string> {
   const out = new Map<string, string>();
   const syntax = input.workspace?.syntaxErrors ?? [];
+  const notCompiled = input.workspace?.notCompiled;
   for (const p of input.rubric.parts) {
     if (input.intake.error !== undefined) out.set(p.id, `Not graded: ${input.intake.error}`);
+    else if (notCompiled !== undefined) out.set(p.id, `Not graded: ${notCompiled}`);
     else if (syntax.length > 0) out.set(p.id, `Not graded: your code does not compile.\n${syntaxSummary(syntax)}`);
     else {
       const missing = p.files.filter((f) => input.intake.missing.includes(f));
@@ -220,10 +273,15 @@ function problemsOf(input: ScoreInput): string[] {
   if (input.intake.error !== undefined) out.unshift(input.intake.error);
   for (const f of input.intake.missing) if (input.intake.error === undefined) out.push(missingSentence(f));
   const ws = input.workspace;
+  if (ws?.notCompiled !== undefined) out.push(ws.notCompiled);
   if (ws !== null && ws.syntaxErrors.length > 0)
     out.push(`Your code does not compile, so no test could run:\n${syntaxSummary(ws.syntaxErrors)}`);
   if (ws !== null && ws.typeErrors.length > 0)
     out.push(`TypeScript finds type errors (the tests ran anyway):\n${ws.typeErrors.map(formatDiagnostic).join("\n")}`);
+  if (ws?.notTypeChecked !== undefined) out.push(ws.notTypeChecked);
+  const flags = ws?.flags ?? [];
+  if (flags.length > 0)
+    out.push([integrityHeading(input.rubric, flags), ...flags.map((f) => `  ${formatFlag(f)}`)].join("\n"));
   return out;
 }
 
@@ -236,20 +294,36 @@ export function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
+/** What a student reads when the grader failed on their submission: `stage` is "scoring", "writing your report"... */
+export function graderErrorSentence(stage: string): string {
+  return `Grader error: the grader failed while ${stage} — this is not your fault; your instructor has been told.`;
+}
+
 /** The result of a submission the grader itself failed on: every item 0, the cause for the instructor. */
 export function graderErrorResult(
   input: Omit<ScoreInput, "workspace" | "outcomes" | "reference">,
   error: string,
+  stage = "grading your submission",
 ): SubmissionResult {
   const r = score({ ...input, workspace: null, outcomes: [], reference: {} });
-  const output =
-    "Not graded: the grader failed on this submission (not a fault of your code); your instructor has been told.";
+  const output = `Not graded. ${graderErrorSentence(stage)}`;
   return {
     ...r,
     status: "grader-error",
     score: 0,
     parts: r.parts.map((p) => ({ ...p, score: 0 })),
     items: r.items.map((i) => ({ ...i, score: 0, passed: false, output, detail: error })),
+    problems: [graderErrorSentence(stage), ...r.problems],
+    graderError: error,
+  };
+}
+
+/** A graded result whose later stage (its report) failed: the scores stand, the failure is told. */
+export function withGraderError(r: SubmissionResult, error: string, stage: string): SubmissionResult {
+  return {
+    ...r,
+    status: "grader-error",
+    problems: [`${graderErrorSentence(stage)} Your score above stands.`, ...r.problems],
     graderError: error,
   };
 }

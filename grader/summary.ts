@@ -35,7 +35,10 @@ export function summarize(rubric: Rubric, results: readonly SubmissionResult[], 
       ...r.items.filter((i) => i.kind === "threshold").map((i) => [i.id, i.score]),
     ]),
     lost: r.items.filter((i) => !i.passed).map((i) => i.id),
-    problems: r.graderError !== undefined ? [`Grader error: ${r.graderError}`, ...r.problems] : [...r.problems],
+    problems:
+      r.graderError !== undefined
+        ? [`Grader error (a bug of the grader's, not the student's): ${r.graderError}`, ...r.problems]
+        : [...r.problems],
   }));
   const items: ItemStats[] = [...rubric.tests, ...rubric.thresholds].map((t) => {
     const graded = sorted.filter((r) => r.status === "graded");

@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { COMPILER_OPTIONS } from "./kit";
-import { Diagnostic } from "./model";
+import { COMPILER_OPTIONS } from "./_compiler";
+import type { Diagnostic } from "./model";
 
 export class TypeChecker {
   readonly #project: string;

@@ -1,15 +1,18 @@
 // The worker process: started warm (the test runner and Jest's matchers
 // already loaded), it runs exactly one submission's hidden suites and
 // threshold scenarios, then exits. "@lab/..." resolves to the kit's compiled
-// code, except that a student file resolves to the submission's workspace,
-// from wherever it is imported. Before each unit it tells the parent which one starts, so that
-// a unit that hangs or kills the process can be named from outside.
+// code; a student file, from wherever it is imported, is the submission's,
+// loaded in the student's realm (_realm.ts): the kit, the suites and this
+// file never share an object with it. Before each unit the worker tells the
+// parent which one starts, so that a unit that hangs or kills the process
+// can be named from outside.
 
 // The workspace is known only at run time, hence require() rather than import.
 /* eslint-disable @typescript-eslint/no-require-imports */
 import Module from "node:module";
 import path from "node:path";
 import { format, inspect } from "node:util";
+import { StudentRealm, ThrownValue } from "./_realm";
 import { TestEnd, globals, runFile } from "./_harness";
 import { RunRequest, WorkerMessage, scenarioKey, testKey } from "./protocol";
 
@@ -17,10 +20,8 @@ type Parent = { id: string; filename: string; paths: string[] } | null | undefin
 type Loader = {
   _load: (request: string, parent: Parent, isMain: boolean) => unknown;
   _resolveFilename: (request: string, parent: Parent, isMain: boolean, options?: unknown) => string;
-  _nodeModulePaths: (dir: string) => string[];
 };
 
-const LOG_LIMIT = 2000;
 const exit = process.exit.bind(process);
 const send = (m: WorkerMessage, then?: () => void): void => {
   process.send!(m, undefined, {}, () => then?.());
@@ -28,10 +29,12 @@ const send = (m: WorkerMessage, then?: () => void): void => {
 
 let workspace = "";
 let kit = "";
-/** Compiled student file in the kit -> the workspace's; and back. */
-const toWorkspace = new Map<string, string>();
-const toKit = new Map<string, string>();
+let realm: StudentRealm | null = null;
+/** What the current unit printed, and the limits (set by the request). */
 let logs = "";
+let unitChars = 2000;
+let submissionChars = 64 * 1024;
+let printed = 0;
 let stray: unknown[] = [];
 
 /** Installs the module hooks, the console capture and the guards; then waits for one request. */
@@ -41,28 +44,28 @@ function main(): void {
   const resolve = loader._resolveFilename;
   loader._resolveFilename = function (request, parent, isMain, options) {
     const mapped = request.startsWith("@lab/") ? path.join(kit, "src", request.slice(5)) : request;
-    // a student file imports "./defs" as if it sat in the kit
-    const asKit = parent?.filename !== undefined ? toKit.get(parent.filename) : undefined;
-    const from: Parent =
-      asKit === undefined
-        ? parent
-        : { id: asKit, filename: asKit, paths: loader._nodeModulePaths(path.dirname(asKit)) };
-    const file = resolve.call(this, mapped, from, isMain, options);
-    return toWorkspace.get(file) ?? file;
+    return resolve.call(this, mapped, parent, isMain, options);
   };
   const load = loader._load;
   loader._load = function (request, parent, isMain) {
     if (request === "@jest/globals") return globals;
+    if (realm !== null && (request.startsWith(".") || request.startsWith("@lab/") || path.isAbsolute(request))) {
+      const file = loader._resolveFilename(request, parent, isMain);
+      const student = realm.studentFileOf(file);
+      if (student !== null) return realm.load(student);
+    }
     return load.call(this, request, parent, isMain);
   };
   for (const name of ["log", "info", "warn", "error", "debug"] as const) {
-    console[name] = (...args: unknown[]) => capture(format(...args) + "\n");
+    console[name] = (...args: unknown[]) => {
+      if (printing()) capture(format(...args) + "\n");
+    };
   }
   process.exit = ((code?: number) => {
     throw new Error(`process.exit(${code ?? ""}) was called; the grader does not let a submission end its process`);
   }) as typeof process.exit;
-  process.on("uncaughtException", (e) => stray.push(e));
-  process.on("unhandledRejection", (e) => stray.push(e));
+  process.on("uncaughtException", (e) => stray.push(realm?.thrown(e) ?? e));
+  process.on("unhandledRejection", (e) => stray.push(realm?.thrown(e) ?? e));
   process.once("message", (req: RunRequest) => {
     run(req).then(
       () => send({ type: "done" }, () => exit(0)),
@@ -76,20 +79,30 @@ function main(): void {
   send({ type: "ready" });
 }
 
+/** Whether more of what the code prints is kept: printing past the limits costs nothing. */
+function printing(): boolean {
+  return logs.length < unitChars && printed < submissionChars;
+}
+
 function capture(text: string): void {
-  if (logs.length >= LOG_LIMIT) return;
-  logs += text;
-  if (logs.length >= LOG_LIMIT) logs = logs.slice(0, LOG_LIMIT) + "\n... (more output not shown)\n";
+  if (!printing()) return;
+  const room = Math.min(unitChars - logs.length, submissionChars - printed);
+  const kept = text.slice(0, room);
+  logs += kept;
+  printed += kept.length;
+  if (kept.length < text.length || !printing())
+    logs +=
+      printed >= submissionChars
+        ? `\n... (more output not shown: the submission printed more than ${submissionChars} characters)\n`
+        : `\n... (more output not shown: a test may print ${unitChars} characters)\n`;
 }
 
 async function run(req: RunRequest): Promise<void> {
   workspace = req.workspace;
   kit = req.kit;
-  for (const f of req.studentFiles) {
-    const js = f.replace(/\.ts$/, ".js");
-    toWorkspace.set(path.join(kit, js), path.join(workspace, js));
-    toKit.set(path.join(workspace, js), path.join(kit, js));
-  }
+  unitChars = req.outputChars;
+  submissionChars = req.submissionOutputChars;
+  realm = new StudentRealm({ kit, workspace, studentFiles: req.studentFiles, print: capture, printing });
   const skip = new Set(req.skip);
   const mainFile = path.join(kit, "src", "kernel", "main.js");
   const tests = path.join(kit, "tests") + path.sep;
@@ -128,10 +141,21 @@ async function run(req: RunRequest): Promise<void> {
       send({ type: "suite-error", file, message: describeError(e) });
     }
   }
+  // A threshold's figure is observed, never reported: runScenario (the
+  // kit's code, in this realm) boots a Machine whose counters live in its
+  // private fields, and the student's functions reach it only through the
+  // wrapped functions of "./defs", whose every effect the machine counts
+  // itself. The figure is read here, by the grader's code, from
+  // machine.counters() at the end of the scenario: no object of this realm
+  // is reachable from the student's (_realm.ts), so student code can neither
+  // change a counter nor this reading, nor send a message of its own. The
+  // parent then accepts only a number for a unit it asked for and computes
+  // every score itself.
   for (const job of req.scenarios) {
     const key = scenarioKey(job.id);
     if (skip.has(key)) continue;
     start(key, req.seed);
+    let result: WorkerMessage;
     try {
       fresh();
       const { loadScenario } = require(path.join(kit, "src", "scenario", "parse.js"));
@@ -139,18 +163,30 @@ async function run(req: RunRequest): Promise<void> {
       const r = runScenario(loadScenario(job.file));
       const value = figureOf(r, job.figure);
       const scenario = { ok: r.ok === true, failures: strings(r.failures), audit: strings(r.audit), value };
-      send({ type: "result", key, status: scenario.ok ? "passed" : "failed", message: "", logs, scenario });
+      result = { type: "result", key, status: scenario.ok ? "passed" : "failed", message: "", logs, scenario };
     } catch (e) {
       const scenario = { ok: false, failures: [describeError(e)], audit: [], value: null };
-      send({ type: "result", key, status: "failed", message: describeError(e), logs, scenario });
+      result = { type: "result", key, status: "failed", message: describeError(e), logs, scenario };
     }
+    await macrotask();
+    send(result);
   }
+}
+
+/**
+ * Resolves once the event loop turns: never, while the student's code keeps
+ * queueing promise callbacks (a microtask loop), so that the unit's result
+ * is never sent and the parent stops it as a hang.
+ */
+export function macrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function start(key: string, seed: number): void {
   logs = "";
   stray = [];
   Math.random = seededRandom(`${seed}:${key}`);
+  realm?.seed(Math.floor(Math.random() * 2 ** 32));
   send({ type: "start", key });
 }
 
@@ -181,11 +217,13 @@ function strings(v: unknown): string[] {
  * hidden suite's own lines.
  */
 export function describeError(e: unknown): string {
-  if (!(e instanceof Error)) return `The code threw a value that is not an Error: ${inspect(e, { depth: 2 })}`;
+  if (!(e instanceof Error))
+    return `The code threw a value that is not an Error: ${inspect(e, { depth: 2, customInspect: false })}`;
+  if (e instanceof ThrownValue) return e.message;
   const assertion = "matcherResult" in e;
   const head = assertion ? e.message : `${e.name}: ${e.message}`;
   const roots = [path.join(workspace, "src") + path.sep, path.join(kit, "src") + path.sep];
-  const frames = (e.stack ?? "")
+  const frames = (realm?.mapStack(e.stack ?? "") ?? e.stack ?? "")
     .split("\n")
     .filter((l) => /^\s+at /.test(l) && roots.some((r) => l.includes(r)))
     .slice(0, 6)

@@ -8,13 +8,15 @@ import { parseScenario } from "../../solution/src/scenario/parse";
 import { buildTimeline } from "../../solution/src/scenario/timeline";
 import { PTE_W } from "../../solution/src/hw/riscv";
 import { BatchSummary, Rubric, ScoredItem, SubmissionResult } from "../model";
+import { DEFAULT_INTEGRITY, DEFAULT_LIMITS } from "../rubric";
 import { FailurePicture, firstDivergence, pictureOf } from "./pictures";
 
 export const SAMPLE_RUBRIC: Rubric = {
   lab: "cow",
   version: "sample",
   studentFiles: ["src/kernel/uvmcopy.ts", "src/kernel/cow.ts"],
-  limits: { wallSeconds: 30, memoryMb: 256, stepBudget: 1_000_000, testSeconds: 2 },
+  limits: { ...DEFAULT_LIMITS, wallSeconds: 30, memoryMb: 256, stepBudget: 1_000_000, testSeconds: 2 },
+  integrity: DEFAULT_INTEGRITY,
   parts: [
     { id: "A", title: "fork's page-table copy", files: ["src/kernel/uvmcopy.ts"] },
     { id: "B", title: "the copy-on-write fault", files: ["src/kernel/cow.ts"] },

@@ -6,6 +6,7 @@
 
 import path from "node:path";
 import { writeAtomic } from "../_atomic";
+import { faultPoint } from "../_fault";
 import { readSubmission } from "../intake";
 import { Kit } from "../kit";
 import { BatchSummary, Rubric, SubmissionResult, SubmissionSource } from "../model";
@@ -81,12 +82,17 @@ export interface WriteOptions {
 /**
  * Writes every student's report and the class summary. A picture that
  * cannot be drawn is left out (the reasons come back, for the instructor);
- * nothing a submission does makes this throw.
+ * a report that cannot be written (a bug of the grader's) is named in
+ * `failed`, and the others are still written.
  */
-export async function writeReports(batch: GradedBatch, options: WriteOptions): Promise<{ problems: string[] }> {
+export async function writeReports(
+  batch: GradedBatch,
+  options: WriteOptions,
+): Promise<{ problems: string[]; failed: { id: string; error: string }[] }> {
   const { kit } = batch;
   const scenarios = pictureScenarios(kit.labDir, kit.rubric);
   const problems: string[] = [];
+  const failed: { id: string; error: string }[] = [];
   const one = async (result: SubmissionResult): Promise<void> => {
     let pictures: FailurePicture[] = [];
     if (options.pictures !== false && itemsToPicture(result, scenarios).length > 0) {
@@ -95,10 +101,15 @@ export async function writeReports(batch: GradedBatch, options: WriteOptions): P
       pictures = drawn?.pictures ?? [];
       for (const p of drawn?.problems ?? []) problems.push(`${result.id}: no picture for ${p.itemId}: ${p.why}`);
     }
-    const { html, md } = renderReport({ result, rubric: kit.rubric, pictures }, options.templates);
-    const dir = path.join(options.out, result.id);
-    writeAtomic(path.join(dir, "report.html"), html);
-    writeAtomic(path.join(dir, "report.md"), md);
+    try {
+      faultPoint("report", result.id);
+      const { html, md } = renderReport({ result, rubric: kit.rubric, pictures }, options.templates);
+      const dir = path.join(options.out, result.id);
+      writeAtomic(path.join(dir, "report.html"), html);
+      writeAtomic(path.join(dir, "report.md"), md);
+    } catch (e) {
+      failed.push({ id: result.id, error: `${result.id}: ${(e as Error).stack ?? String(e)}` });
+    }
   };
   const queue = [...batch.results];
   const lane = async (): Promise<void> => {
@@ -109,7 +120,7 @@ export async function writeReports(batch: GradedBatch, options: WriteOptions): P
     path.join(options.out, "summary.html"),
     renderSummary(batch.summary, batch.results, kit.rubric, options.templates),
   );
-  return { problems };
+  return { problems, failed };
 }
 
 // The submission is read again and put in a workspace of its own, so that

@@ -73,7 +73,20 @@ describe("rubric.json", () => {
     expect(rubric.scoring).toMatch(/at or below the reference's/);
     expect(rubric.studentFiles).toEqual(lab.editPoints.map((e) => e.file));
     expect(rubric.parts).toEqual(lab.editPoints.map((e) => ({ id: e.part, title: e.title, files: [e.file] })));
-    expect(rubric.limits).toEqual({ wallSeconds: 60, memoryMb: 512, stepBudget: 20000000, testSeconds: 10 });
+    expect(rubric.limits).toEqual({
+      wallSeconds: 60,
+      memoryMb: 512,
+      stepBudget: 20000000,
+      testSeconds: 10,
+      compileSeconds: 30,
+      archiveMb: 20,
+      unpackedMb: 200,
+      fileKb: 1024,
+      entries: 20000,
+      outputKb: 4,
+      submissionOutputKb: 64,
+    });
+    expect(rubric.integrity).toEqual({ flagged: "zero-tests" });
   });
 
   test("every test has an id of its part, points, a visibility, a one-sentence hint and dependencies in its part", () => {

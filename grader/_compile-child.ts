@@ -1,0 +1,64 @@
+// The compiler's process: everything the grader does with a student's text
+// as TypeScript happens here, not in the grader's own process, so that a
+// file that makes the compiler loop, crash or fill memory costs one process
+// that the grader kills after the rubric's compileSeconds. For each
+// submission it transpiles the files, runs the integrity check, says so,
+// then type-checks them against the kit (warm: the kit is parsed once).
+
+import { transpile } from "./_compiler";
+import { checkIntegrity } from "./integrity";
+import type { Diagnostic, IntegrityFlag } from "./model";
+import { TypeChecker, toDiagnostic } from "./typecheck";
+
+/** A student file to compile: submitted, or the starter's stub in place of a missing one. */
+export interface CompileFile {
+  readonly rel: string;
+  readonly text: string;
+  /** Only a submitted file's syntax errors, flags and type errors are reported. */
+  readonly submitted: boolean;
+}
+
+export type CompileRequest =
+  | { readonly type: "init"; readonly project: string; readonly studentFiles: readonly string[] }
+  | { readonly type: "compile"; readonly id: number; readonly files: readonly CompileFile[] };
+
+export type CompileReply =
+  | { readonly type: "ready" }
+  | {
+      readonly type: "compiled";
+      readonly id: number;
+      readonly files: readonly { readonly rel: string; readonly js: string }[];
+      readonly syntaxErrors: readonly Diagnostic[];
+      readonly flags: readonly IntegrityFlag[];
+    }
+  | { readonly type: "typed"; readonly id: number; readonly typeErrors: readonly Diagnostic[] };
+
+function main(): void {
+  let checker: TypeChecker | null = null;
+  const send = (m: CompileReply): void => {
+    process.send!(m);
+  };
+  process.on("message", (m: CompileRequest) => {
+    if (m.type === "init") {
+      checker = new TypeChecker(m.project, m.studentFiles);
+      checker.check(new Map()); // parses the kit now, not during the first submission
+      send({ type: "ready" });
+      return;
+    }
+    const syntaxErrors: Diagnostic[] = [];
+    const files = m.files.map((f) => {
+      const out = transpile(f.text, f.rel);
+      if (f.submitted) syntaxErrors.push(...out.diagnostics.map((d) => toDiagnostic(d, f.rel)));
+      return { rel: f.rel, js: out.js };
+    });
+    const flags = m.files.filter((f) => f.submitted).flatMap((f) => checkIntegrity(f.rel, f.text));
+    send({ type: "compiled", id: m.id, files, syntaxErrors, flags });
+    const submitted = new Map(m.files.filter((f) => f.submitted).map((f) => [f.rel, f.text]));
+    const typeErrors =
+      syntaxErrors.length === 0 && submitted.size > 0 && checker !== null ? checker.check(submitted) : [];
+    send({ type: "typed", id: m.id, typeErrors });
+  });
+  process.on("disconnect", () => process.exit(0));
+}
+
+if (require.main === module) main();
