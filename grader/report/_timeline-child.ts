@@ -4,9 +4,10 @@
 // the parent kills it after a time limit and draws no picture.
 //
 // It loads the kit's compiled code (<kit>/src) with the submission's
-// compiled student files (<workspace>/src/...) in place of the kit's, the
-// way the grader's worker does. Only node's own modules are imported here:
-// the parent may run this file straight from TypeScript transpiled alone.
+// compiled student files (<workspace>/src/...) in place of the kit's, in the
+// student's realm, the way the grader's worker does. Only node's own modules
+// are imported here (the realm comes from the kit's cache at run time): the
+// parent may run this file straight from TypeScript transpiled alone.
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 import Module from "node:module";
@@ -33,30 +34,29 @@ export type TimelineReply = readonly ({ readonly timeline: unknown } | { readonl
 
 type Parent = { id: string; filename: string; paths: string[] } | null | undefined;
 type Loader = {
+  _load: (request: string, parent: Parent, isMain: boolean) => unknown;
   _resolveFilename: (request: string, parent: Parent, isMain: boolean, options?: unknown) => string;
-  _nodeModulePaths: (dir: string) => string[];
 };
 
 function run(job: TimelineJob): TimelineReply {
-  const toWorkspace = new Map<string, string>();
-  const toKit = new Map<string, string>();
-  for (const f of job.studentFiles) {
-    const js = f.replace(/\.ts$/, ".js");
-    toWorkspace.set(path.join(job.kit, js), path.join(job.workspace, js));
-    toKit.set(path.join(job.workspace, js), path.join(job.kit, js));
-  }
+  // the student's files load in a realm of their own, as in the grader's
+  // worker (grader/_realm.ts, compiled into the kit's cache): they reach
+  // nothing of this process but what "./defs" gives them
+  const { StudentRealm } = require(path.join(job.kit, "worker", "_realm.js")) as typeof import("../_realm");
+  const realm = new StudentRealm({ ...job, print: () => undefined, printing: () => false });
   const loader = Module as unknown as Loader;
   const resolve = loader._resolveFilename;
   loader._resolveFilename = function (request, parent, isMain, options) {
     const mapped = request.startsWith("@lab/") ? path.join(job.kit, "src", request.slice(5)) : request;
-    // a student file imports "./defs" as if it sat in the kit
-    const asKit = parent?.filename !== undefined ? toKit.get(parent.filename) : undefined;
-    const from: Parent =
-      asKit === undefined
-        ? parent
-        : { id: asKit, filename: asKit, paths: loader._nodeModulePaths(path.dirname(asKit)) };
-    const file = resolve.call(this, mapped, from, isMain, options);
-    return toWorkspace.get(file) ?? file;
+    return resolve.call(this, mapped, parent, isMain, options);
+  };
+  const load = loader._load;
+  loader._load = function (request, parent, isMain) {
+    if (request.startsWith(".") || request.startsWith("@lab/") || path.isAbsolute(request)) {
+      const student = realm.studentFileOf(loader._resolveFilename(request, parent, isMain));
+      if (student !== null) return realm.load(student);
+    }
+    return load.call(this, request, parent, isMain);
   };
   for (const name of ["log", "info", "warn", "error", "debug"] as const) console[name] = () => undefined;
 

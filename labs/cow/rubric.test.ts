@@ -43,6 +43,7 @@ const rubric = JSON.parse(readFileSync(path.join(LAB, "rubric.json"), "utf8")) a
   scoring: string;
   studentFiles: string[];
   limits: Record<string, number>;
+  integrity: { flagged: string };
   parts: { id: string; title: string; files: string[] }[];
   tests: RubricTest[];
   thresholds: RubricThreshold[];
