@@ -1,6 +1,6 @@
 // Scoring: by the rubric alone, from the outcomes of a run.
 
-import { Intake, UnitOutcome } from "./model";
+import { Intake, IntegrityFlag, Rubric, UnitOutcome } from "./model";
 import { loadRubric } from "./rubric";
 import { ScoreInput, score } from "./score";
 import { FIXTURE_LAB, STUDENT_FILES } from "./test-support/fixtures";
@@ -108,4 +108,56 @@ test("scores are the same for the same outcomes, whatever the timings", () => {
   const a = scored(allPass);
   const b = scored(allPass, { timing: { totalMs: 999, startupMs: 1, testMs: 2 } });
   expect({ ...a, timing: null }).toEqual({ ...b, timing: null });
+});
+
+describe("a flag of the integrity check", () => {
+  const flag: IntegrityFlag = {
+    file: "src/kernel/cow.ts",
+    line: 3,
+    column: 1,
+    rule: "node-module",
+    message: 'imports "fs", a Node.js module; the lab\'s files may import only from "./defs"',
+  };
+  const flagged = (policy: Rubric["integrity"]["flagged"]) =>
+    scored(allPass, {
+      rubric: { ...rubric, integrity: { flagged: policy } },
+      workspace: { syntaxErrors: [], typeErrors: [], flags: [flag] },
+    });
+  const scores = (r: ReturnType<typeof scored>) => r.items.map((i) => [i.id, i.score]);
+
+  test("zero-tests (the default): the tests of every part that needs the file score 0, with the reason", () => {
+    const r = flagged("zero-tests");
+    expect(scores(r)).toEqual([
+      ["A1", 2],
+      ["A2", 2],
+      ["B1", 0],
+      ["C1", 2],
+      ["T1", 2],
+      ["T2", 1],
+    ]);
+    expect(item(r, "B1").output).toBe(
+      "Passed, but scores 0: the integrity check flagged src/kernel/cow.ts (the flags are listed with your results).",
+    );
+    expect(r.flags).toEqual([flag]);
+    expect(r.problems).toEqual([
+      'The integrity check flagged your code (the tests of part B score 0). The lab\'s files may use only what "./defs" gives them:\n' +
+        '  src/kernel/cow.ts:3:1 imports "fs", a Node.js module; the lab\'s files may import only from "./defs"',
+    ]);
+  });
+
+  test("zero-part: the part's thresholds score 0 too; report-only: nothing is lost, the flags are still told", () => {
+    expect(scores(flagged("zero-part"))).toEqual([
+      ["A1", 2],
+      ["A2", 2],
+      ["B1", 0],
+      ["C1", 2],
+      ["T1", 0],
+      ["T2", 0],
+    ]);
+    const r = flagged("report-only");
+    expect(r.score).toBe(12);
+    expect(r.problems[0]).toMatch(
+      /^The integrity check flagged your code \(they cost no points, but your instructor will read them\)\./,
+    );
+  });
 });
