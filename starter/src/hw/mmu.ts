@@ -2,21 +2,9 @@
 // `translate`), stores the A/D bits the walk set, and fills the TLB.
 // A hit is served from the cached PTE alone, whatever memory now says.
 
-import {
-  Access,
-  PTE_D,
-  Priv,
-  SATP_MODE,
-  SATP_MODE_SV32,
-  SCAUSE_INSTRUCTION_ACCESS_FAULT,
-  SCAUSE_INSTRUCTION_PAGE_FAULT,
-  SCAUSE_LOAD_ACCESS_FAULT,
-  SCAUSE_LOAD_PAGE_FAULT,
-  SCAUSE_STORE_ACCESS_FAULT,
-  SCAUSE_STORE_PAGE_FAULT,
-} from "./riscv";
+import { Access, PTE_D, Priv, SATP_MODE, SATP_MODE_SV32 } from "./riscv";
 import { Tlb } from "./tlb";
-import { PageTableMemory, TranslationFault, permits, translate } from "./translate";
+import { PageTableMemory, TranslationFault, accessFaultCause, pageFaultCause, permits, translate } from "./translate";
 import { PhysicalMemory } from "./memory";
 
 export class Mmu {
@@ -46,7 +34,14 @@ export class Mmu {
     if (hit !== undefined && !(access === "write" && !(hit.pte & PTE_D))) {
       this.walkReads = 0;
       if (!permits(hit.pte, access, priv, sstatus)) {
-        this.fault = { ok: false, scause: faultCause(access), stval: va, pte: hit.pte, pteAddr: hit.pteAddr, reads: 0 };
+        this.fault = {
+          ok: false,
+          scause: pageFaultCause(access),
+          stval: va,
+          pte: hit.pte,
+          pteAddr: hit.pteAddr,
+          reads: 0,
+        };
         return -1;
       }
       const pa =
@@ -78,14 +73,4 @@ export class Mmu {
     }
     return t.pa;
   }
-}
-
-function faultCause(access: Access): number {
-  if (access === "execute") return SCAUSE_INSTRUCTION_PAGE_FAULT;
-  return access === "read" ? SCAUSE_LOAD_PAGE_FAULT : SCAUSE_STORE_PAGE_FAULT;
-}
-
-function accessFaultCause(access: Access): number {
-  if (access === "execute") return SCAUSE_INSTRUCTION_ACCESS_FAULT;
-  return access === "read" ? SCAUSE_LOAD_ACCESS_FAULT : SCAUSE_STORE_ACCESS_FAULT;
 }

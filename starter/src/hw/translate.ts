@@ -142,12 +142,14 @@ export function permits(pte: number, access: Access, priv: Priv, sstatus: number
   }
 }
 
-function pageFaultCause(access: Access): number {
+/** The page-fault scause for an access: 12 fetch, 13 load, 15 store. */
+export function pageFaultCause(access: Access): number {
   if (access === "execute") return SCAUSE_INSTRUCTION_PAGE_FAULT;
   return access === "read" ? SCAUSE_LOAD_PAGE_FAULT : SCAUSE_STORE_PAGE_FAULT;
 }
 
-function accessFaultCause(access: Access): number {
+/** The access-fault scause for an access: 1 fetch, 5 load, 7 store. */
+export function accessFaultCause(access: Access): number {
   if (access === "execute") return SCAUSE_INSTRUCTION_ACCESS_FAULT;
   return access === "read" ? SCAUSE_LOAD_ACCESS_FAULT : SCAUSE_STORE_ACCESS_FAULT;
 }
