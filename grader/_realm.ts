@@ -188,15 +188,27 @@ export class StudentRealm {
     const realmExports = r.newObject();
     module.exports = realmExports;
     const require = r.wrap((args) => this.#require(args[0]));
+    let failure: Error | null = null;
     try {
       Reflect.apply(fn, undefined, [realmExports, require, module, path.basename(js), "."]);
     } catch (e) {
-      throw this.thrown(e);
+      const why = this.thrown(e);
+      failure = new Error(`${rel} could not be loaded: ${why instanceof Error ? `${why.name}: ${why.message}` : why}`);
     }
     this.#read(() => {
       const out = module.exports as unknown;
       if (out !== null && typeof out === "object")
-        for (const [k, v] of Object.entries(out)) if (k !== "__esModule") exports[k] = this.#toHostValue(v, 0);
+        for (const [k, v] of Object.entries(out)) {
+          if (k === "__esModule") continue;
+          // a file that failed to load keeps its functions (TypeScript assigns them first), each failing
+          // with the reason when called, so only the tests that call them fail
+          exports[k] =
+            failure !== null && typeof v === "function"
+              ? () => {
+                  throw failure;
+                }
+              : this.#toHostValue(v, 0);
+        }
     });
     return exports;
   }
