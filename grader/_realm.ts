@@ -159,6 +159,12 @@ export class StudentRealm {
     this.#installConsole();
   }
 
+  /** Whether a require() of `request` may name a student file (its last part is one's name): most need no resolving. */
+  mayName(request: string): boolean {
+    const base = request.slice(request.lastIndexOf("/") + 1).replace(/\.(js|ts)$/, "");
+    return this.#options.studentFiles.some((f) => f.slice(f.lastIndexOf("/") + 1, -3) === base);
+  }
+
   /** The student file (as the rubric names it) that compiled kit file `file` stands for, or null. */
   studentFileOf(file: string): string | null {
     for (const f of this.#options.studentFiles)

@@ -49,7 +49,7 @@ function main(): void {
   const load = loader._load;
   loader._load = function (request, parent, isMain) {
     if (request === "@jest/globals") return globals;
-    if (realm !== null && (request.startsWith(".") || request.startsWith("@lab/") || path.isAbsolute(request))) {
+    if (realm?.mayName(request) === true) {
       const file = loader._resolveFilename(request, parent, isMain);
       const student = realm.studentFileOf(file);
       if (student !== null) return realm.load(student);

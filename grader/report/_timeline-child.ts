@@ -52,7 +52,7 @@ function run(job: TimelineJob): TimelineReply {
   };
   const load = loader._load;
   loader._load = function (request, parent, isMain) {
-    if (request.startsWith(".") || request.startsWith("@lab/") || path.isAbsolute(request)) {
+    if (realm.mayName(request)) {
       const student = realm.studentFileOf(loader._resolveFilename(request, parent, isMain));
       if (student !== null) return realm.load(student);
     }
