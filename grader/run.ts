@@ -151,9 +151,16 @@ function drive(
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
-    // Resident memory, read from outside: the heap limit (--max-old-space-size)
-    // does not cover buffers (ArrayBuffers, typed arrays), which V8 keeps
-    // outside its heap. A process that grows past the limit is killed.
+    // Resident memory, read from outside (/proc/<pid>/status, VmRSS): the
+    // heap limit (--max-old-space-size) does not cover buffers (ArrayBuffers,
+    // typed arrays), which V8 keeps outside its heap. A process that grows
+    // past the limit is killed. Why processes rather than worker_threads:
+    // a thread's resourceLimits cover the same V8 heap and no buffer either,
+    // so it would need this watch all the same; a thread in a synchronous
+    // loop can be terminated, but one inside a long native call cannot; and
+    // a fatal V8 error in a thread (heap exhausted) ends the whole process,
+    // the grader with it. A child process is killed whole, its memory given
+    // back by the system, and the grader lives on.
     const memory = setInterval(() => {
       const kb = rssKb(worker.pid);
       if (kb !== null && kb > time.memoryKb) {
