@@ -114,6 +114,10 @@ test("a message with a score, points or a figure of its own keeps none of them",
   expect(checkMessage({ type: "result", key: "k", status: "passed", message: "x".repeat(20_001), logs: "" })).toBe(
     "a message of a kind it does not send",
   );
+  // printed text: as much as the request allowed, and the line saying the rest was cut
+  const printed = (n: number) => ({ type: "result", key: "k", status: "passed", message: "", logs: "x".repeat(n) });
+  expect(checkMessage(printed(4096), 4096 + 500)).toEqual(printed(4096));
+  expect(checkMessage(printed(5000), 4096 + 500)).toBe("a message of a kind it does not send");
   expect(
     checkMessage({
       type: "result",

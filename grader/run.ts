@@ -32,8 +32,10 @@ const GRACE_MS = 1000;
 const WALL_FACTOR = 4;
 /** How often the worker's resident memory is read, in ms. */
 const MEMORY_POLL_MS = 25;
-/** Longest failure message or printed text accepted from a worker, in characters. */
+/** Longest failure message accepted from a worker, in characters (the worker cuts its own to MESSAGE_LIMIT). */
 const MESSAGE_CHARS = 20_000;
+/** Room beyond a unit's output limit for the worker's "more output not shown" line. */
+const LOGS_SLACK = 500;
 
 type Ending =
   | { readonly kind: "done" }
@@ -204,7 +206,7 @@ function drive(
     };
     worker.onMessage((raw: unknown) => {
       if (settled) return;
-      const m = checkMessage(raw);
+      const m = checkMessage(raw, req.outputChars + LOGS_SLACK);
       if (typeof m === "string") return violation(m);
       arm();
       switch (m.type) {
@@ -305,7 +307,7 @@ export function rssKb(pid: number | undefined): number | null {
  * A message from a worker, checked field by field (types, sizes, known
  * kinds); a sentence saying what was wrong with it otherwise.
  */
-export function checkMessage(raw: unknown): WorkerMessage | string {
+export function checkMessage(raw: unknown, logsChars = MESSAGE_CHARS): WorkerMessage | string {
   const bad = "a message of a kind it does not send";
   if (typeof raw !== "object" || raw === null) return bad;
   const m = raw as Record<string, unknown>;
@@ -321,7 +323,7 @@ export function checkMessage(raw: unknown): WorkerMessage | string {
     case "suite-error":
       return str(m.file, 1000) && str(m.message) ? { type: "suite-error", file: m.file, message: m.message } : bad;
     case "result": {
-      if (!str(m.key, 2000) || !str(m.message) || !str(m.logs)) return bad;
+      if (!str(m.key, 2000) || !str(m.message) || !str(m.logs, logsChars)) return bad;
       const status = m.status;
       if (!isReported(status)) return bad;
       const base = { type: "result" as const, key: m.key, status, message: m.message, logs: m.logs };

@@ -138,7 +138,7 @@ async function run(req: RunRequest): Promise<void> {
         },
       );
     } catch (e) {
-      send({ type: "suite-error", file, message: describeError(e) });
+      send({ type: "suite-error", file, message: cut(describeError(e)) });
     }
   }
   // A threshold's figure is observed, never reported: runScenario (the
@@ -165,8 +165,8 @@ async function run(req: RunRequest): Promise<void> {
       const scenario = { ok: r.ok === true, failures: strings(r.failures), audit: strings(r.audit), value };
       result = { type: "result", key, status: scenario.ok ? "passed" : "failed", message: "", logs, scenario };
     } catch (e) {
-      const scenario = { ok: false, failures: [describeError(e)], audit: [], value: null };
-      result = { type: "result", key, status: "failed", message: describeError(e), logs, scenario };
+      const scenario = { ok: false, failures: [cut(describeError(e))], audit: [], value: null };
+      result = { type: "result", key, status: "failed", message: cut(describeError(e)), logs, scenario };
     }
     await macrotask();
     send(result);
@@ -193,7 +193,7 @@ function start(key: string, seed: number): void {
 function finish(end: TestEnd): void {
   const errors = [...end.errors, ...stray];
   const status = end.status === "passed" && errors.length > 0 ? "failed" : end.status;
-  const message = errors.map(describeError).join("\n\n");
+  const message = cut(errors.map(describeError).join("\n\n"));
   send({ type: "result", key: end.key, status, message, logs });
 }
 
@@ -208,7 +208,16 @@ function figureOf(
 }
 
 function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.map((x) => String(x)) : [];
+  return Array.isArray(v) ? v.slice(0, MAX_LINES).map((x) => cut(String(x))) : [];
+}
+
+/** Longest failure message sent (the parent takes none longer than 20,000 characters). */
+const MESSAGE_LIMIT = 16_000;
+/** Most failure lines of a scenario sent (the parent takes no more than 100). */
+const MAX_LINES = 100;
+
+function cut(text: string): string {
+  return text.length <= MESSAGE_LIMIT ? text : `${text.slice(0, MESSAGE_LIMIT)}\n... (cut short)`;
 }
 
 /**
