@@ -161,3 +161,17 @@ describe("a flag of the integrity check", () => {
     );
   });
 });
+
+test("files the compiler could not handle in time run no test, each part says why; a type check cut short is noted", () => {
+  const notCompiled =
+    "Your files could not be compiled: the compiler took more than 30 s (the grader's limit) and was stopped, so no test ran.";
+  const r = scored([], { workspace: { syntaxErrors: [], typeErrors: [], notCompiled } });
+  expect(r.score).toBe(0);
+  expect(item(r, "A1").output).toBe(`Not graded: ${notCompiled}`);
+  expect(item(r, "T1").output).toBe(`Not graded: ${notCompiled}`);
+  expect(r.problems).toEqual([notCompiled]);
+  const notTypeChecked = "TypeScript could not check your files for type errors: ... (the tests ran anyway).";
+  const t = scored(allPass, { workspace: { syntaxErrors: [], typeErrors: [], notTypeChecked } });
+  expect(t.score).toBe(12);
+  expect(t.problems).toEqual([notTypeChecked]);
+});
