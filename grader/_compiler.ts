@@ -23,7 +23,7 @@ export function transpile(
   sourceMap = true,
 ): { js: string; diagnostics: readonly ts.Diagnostic[] } {
   const out = ts.transpileModule(text, {
-    compilerOptions: sourceMap ? { ...COMPILER_OPTIONS, inlineSourceMap: true, inlineSources: true } : COMPILER_OPTIONS,
+    compilerOptions: sourceMap ? { ...COMPILER_OPTIONS, inlineSourceMap: true } : COMPILER_OPTIONS,
     fileName: path.basename(rel),
     reportDiagnostics: true,
   });

@@ -51,7 +51,7 @@ export class ThrownValue extends Error {
 
 /** What the realm's setup script returns: functions of the student's realm. */
 interface RealmKit {
-  wrap(call: (args: unknown[], self: unknown) => unknown): (...args: unknown[]) => unknown;
+  wrap(call: (args: ArrayLike<unknown>, self: unknown) => unknown): (...args: unknown[]) => unknown;
   makeError(cls: unknown, name: string, message: string, stack: string): Error;
   makeErrorClass(name: string): unknown;
   isError(v: unknown): boolean;
@@ -85,10 +85,9 @@ const SETUP = `(function () {
   let state = 1;
   return {
     wrap(call) {
+      // the arguments object goes to the host as it is: the host only reads it
       return function () {
-        const args = [];
-        for (let i = 0; i < arguments.length; i++) args[i] = arguments[i];
-        return call(args, this);
+        return call(arguments, this);
       };
     },
     makeError(cls, name, message, stack) {
@@ -331,12 +330,17 @@ export class StudentRealm {
   // A host function called from the realm: its arguments come over, its
   // result goes back, and what it throws is thrown in the realm as a stand-in
   // (which turns back into the very same error if it reaches the host again).
-  #callHost(fn: (...args: unknown[]) => unknown, args: unknown[]): unknown {
-    const hostArgs: unknown[] = [];
-    for (let i = 0; i < args.length; i++) hostArgs.push(this.#toHostValue(args[i], 0));
+  #callHost(fn: (...args: unknown[]) => unknown, args: ArrayLike<unknown>): unknown {
     let result: unknown;
     try {
-      result = fn(...hostArgs);
+      // defs' functions take numbers, a few at a time: no array made on the way in the common case
+      const n = args.length;
+      if (n === 0) result = fn();
+      else if (n === 1) result = fn(this.#toHostValue(args[0], 0));
+      else if (n === 2) result = fn(this.#toHostValue(args[0], 0), this.#toHostValue(args[1], 0));
+      else if (n === 3)
+        result = fn(this.#toHostValue(args[0], 0), this.#toHostValue(args[1], 0), this.#toHostValue(args[2], 0));
+      else result = fn(...Array.from(args, (v) => this.#toHostValue(v, 0)));
     } catch (e) {
       throw this.#toRealmValue(e, 0);
     }
@@ -395,7 +399,7 @@ export class StudentRealm {
       if (printing !== undefined && !printing()) return undefined;
       let text: string;
       try {
-        text = format(...args.map((a) => (typeof a === "string" ? a : describeForPrint(a))));
+        text = format(...Array.from(args, (a) => (typeof a === "string" ? a : describeForPrint(a))));
       } catch {
         text = "(something that cannot be printed)";
       }
