@@ -278,6 +278,22 @@ describe("a submission's timelines, in a child process", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it("gives up on a kernel that allocates without end, at the memory limit (buffers included)", async () => {
+    const folder = solutionSubmission(path.join(dir, "hog"), [
+      {
+        file: "src/kernel/uvmfree.ts",
+        from: "  freewalk(pagetable);\n",
+        to: "  const keep: Uint8Array[] = [];\n  for (;;) keep.push(new Uint8Array(16 << 20).fill(1));\n",
+      },
+    ]);
+    const started = Date.now();
+    expect(await timelinesOf(folder, 20_000)).toEqual([
+      "the scenarios used more than 256 MiB of memory",
+      "the scenarios used more than 256 MiB of memory",
+    ]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it("draws a picture for a failed threshold of a real result", async () => {
     const folder = path.join(ROOT, "examples", "submissions", "cow-copy-leaks-old-frame");
     const files = STUDENT_FILES.map((f) => ({ path: f, foundAt: f, text: readFileSync(path.join(folder, f), "utf8") }));

@@ -22,6 +22,7 @@ import { COUNTER_NAMES, Counters } from "../../solution/src/hw/machine";
 import { PGSIZE, PTE_COW, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../../solution/src/hw/riscv";
 import { loadScenario } from "../../solution/src/scenario/parse";
 import { ProcessView, StepView, Timeline, buildTimeline } from "../../solution/src/scenario/timeline";
+import { rssKb } from "../run";
 import { Rubric, ScoredItem, SubmissionResult } from "../model";
 import { TimelineJob, TimelineReply, slim } from "./_timeline-child";
 
@@ -165,6 +166,7 @@ export function submissionTimelines(run: SubmissionRun, files: readonly string[]
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(memory);
       child.kill("SIGKILL");
       resolve(value);
     };
@@ -173,6 +175,12 @@ export function submissionTimelines(run: SubmissionRun, files: readonly string[]
       () => finish(all(`the scenarios did not finish within ${Math.round(run.timeoutMs / 1000)} s`)),
       run.timeoutMs,
     );
+    // the heap limit does not cover buffers: resident memory is watched from outside, as a grading worker's is
+    const memory = setInterval(() => {
+      const kb = rssKb(child.pid);
+      if (kb !== null && kb > run.memoryMb * 1024)
+        finish(all(`the scenarios used more than ${run.memoryMb} MiB of memory`));
+    }, 25);
     child.once("message", (reply: TimelineReply) =>
       finish(reply.map((r) => ("error" in r ? r.error : (r.timeline as Timeline)))),
     );
