@@ -38,6 +38,9 @@ export interface Compiled {
 
 const STDERR_LIMIT = 4000;
 
+/** How a submission's "not compiled" sentence begins (the report draws no picture of one). */
+export const NOT_COMPILED = "Your files could not be compiled:";
+
 export class Compiler {
   readonly #options: CompilerOptions;
   #child: ChildProcess | null = null;
@@ -145,7 +148,7 @@ export class Compiler {
             syntaxErrors: [],
             typeErrors: [],
             flags: [],
-            notCompiled: `Your files could not be compiled: ${stopped ?? "the compiler said nothing"}, so no test ran.`,
+            notCompiled: `${NOT_COMPILED} ${stopped ?? "the compiler said nothing"}, so no test ran.`,
           });
           return;
         }

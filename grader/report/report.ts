@@ -7,6 +7,7 @@
 import path from "node:path";
 import { writeAtomic } from "../_atomic";
 import { faultPoint } from "../_fault";
+import { NOT_COMPILED } from "../compile";
 import { readSubmission } from "../intake";
 import { Kit } from "../kit";
 import { BatchSummary, Rubric, SubmissionResult, SubmissionSource } from "../model";
@@ -135,6 +136,8 @@ async function drawPictures(
     pictures: [],
     problems: itemsToPicture(result, scenarios).map((i) => ({ itemId: i.id, why })),
   });
+  // files that hung or crashed the grader's compiler are not compiled again here, in the grader's process
+  if (result.problems.some((p) => p.startsWith(NOT_COMPILED))) return fail("the submission could not be compiled");
   try {
     const intake = await readSubmission(source, kit.rubric.studentFiles);
     if (intake.error !== undefined) return fail(intake.error);
