@@ -11,7 +11,6 @@
 
 import { Dirent, createReadStream, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
-import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Parser, ReadEntry } from "tar";
 import yauzl from "yauzl";
@@ -393,10 +392,13 @@ function listTar(file: string, options: ListOptions): Promise<Listing> {
     parser.on("end", () => {
       if (!failed) resolve(listing);
     });
-    pipeline(input, gunzip, (e) => {
-      if (e && !failed) fail(`it is not a readable .tar.gz file (${gzipMessage(e)})`);
-    });
-    gunzip.pipe(parser);
+    // Errors are taken from each stream itself: stream.pipeline(input, gunzip)
+    // reports success once gunzip's writable side finishes, and a truncated
+    // gzip's "unexpected end of file" then came after, with no listener.
+    const broken = (e: Error): void => fail(`it is not a readable .tar.gz file (${gzipMessage(e)})`);
+    input.on("error", broken);
+    gunzip.on("error", broken);
+    input.pipe(gunzip).pipe(parser);
   });
 }
 

@@ -296,3 +296,21 @@ test("in a folder, symbolic links, hard links and named pipes are refused, never
     'Cannot read submission "linky": file "src/kernel/uvmfree.ts" is a hard link (one of 2 names of a file); links are not followed',
   ]);
 });
+
+test("an archive cut off at any byte gets an answer: no hang, no stray error", async () => {
+  // stream.pipeline once reported a truncated .tar.gz as read, and gunzip's
+  // "unexpected end of file" came after with no listener: the read never settled
+  for (const [ext, whole] of [
+    ["tar.gz", makeTarGz(studentEntries("lab/"))],
+    ["zip", makeZip(studentEntries("lab/"))],
+  ] as const) {
+    for (let cut = 1; cut < whole.length; cut++) {
+      const answer = await Promise.race([
+        readArchive(`cut${cut}.${ext}`, whole.subarray(0, cut)),
+        new Promise<"no answer">((resolve) => setTimeout(() => resolve("no answer"), 2000)),
+      ]);
+      if (answer === "no answer") throw new Error(`a ${ext} cut to ${cut} of ${whole.length} bytes got no answer`);
+      expect(answer.error ?? "").toMatch(/^(Cannot read submission|$)/);
+    }
+  }
+}, 60_000);
