@@ -22,7 +22,7 @@
 // Only node's own modules are imported: this file runs in the worker, and in
 // the report's timeline child, from the kit's compiled cache.
 
-import { SourceMap } from "node:module";
+import Module, { SourceMap } from "node:module";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { format, inspect } from "node:util";
@@ -461,4 +461,42 @@ export function describeValue(v: unknown): string {
       if (v === null) return "null";
       return `an object (${describeForPrint(v)})`;
   }
+}
+
+type ModuleParent = { id: string; filename: string; paths: string[] } | null | undefined;
+type ModuleLoader = {
+  _load: (request: string, parent: ModuleParent, isMain: boolean) => unknown;
+  _resolveFilename: (request: string, parent: ModuleParent, isMain: boolean, options?: unknown) => string;
+};
+
+/**
+ * Routes this process's require() through the student's realm: "@lab/..."
+ * names the compiled kit under `kit()`, and a request that resolves to a
+ * student file is loaded in `realm()` instead of by Node, so the host never
+ * runs a student file itself. `first` may answer a request before that (the
+ * worker's "@jest/globals"). One hook for every process that loads student
+ * code (the grading worker, the report's timeline child).
+ */
+export function routeModules(
+  kit: () => string,
+  realm: () => StudentRealm | null,
+  first: (request: string) => unknown = () => undefined,
+): void {
+  const loader = Module as unknown as ModuleLoader;
+  const resolve = loader._resolveFilename;
+  loader._resolveFilename = function (request, parent, isMain, options) {
+    const mapped = request.startsWith("@lab/") ? path.join(kit(), "src", request.slice(5)) : request;
+    return resolve.call(this, mapped, parent, isMain, options);
+  };
+  const load = loader._load;
+  loader._load = function (request, parent, isMain) {
+    const answer = first(request);
+    if (answer !== undefined) return answer;
+    const r = realm();
+    if (r !== null && r.mayName(request)) {
+      const student = r.studentFileOf(loader._resolveFilename(request, parent, isMain));
+      if (student !== null) return r.load(student);
+    }
+    return load.call(this, request, parent, isMain);
+  };
 }

@@ -10,6 +10,22 @@ export interface ScenarioJob {
   readonly figure: string;
 }
 
+/**
+ * A scenario result's figure as a threshold names it: a counter
+ * ("framesCopied") or a process's figure ("C.minorFaults"); null when the
+ * result has no such number.
+ */
+export function figureOf(
+  r: { counters?: object; processes?: Readonly<Record<string, object | undefined>> },
+  figure: string,
+): number | null {
+  const dot = figure.indexOf(".");
+  const from = dot < 0 ? r.counters : r.processes?.[figure.slice(0, dot)];
+  const v: unknown =
+    from === undefined ? undefined : (from as Record<string, unknown>)[dot < 0 ? figure : figure.slice(dot + 1)];
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
 /** Parent to worker: run the suites on this workspace's student files, except the units in `skip`. */
 export interface RunRequest {
   readonly type: "run";

@@ -9,18 +9,11 @@
 
 // The workspace is known only at run time, hence require() rather than import.
 /* eslint-disable @typescript-eslint/no-require-imports */
-import Module from "node:module";
 import path from "node:path";
 import { format, inspect } from "node:util";
-import { StudentRealm, ThrownValue } from "./_realm";
+import { StudentRealm, ThrownValue, routeModules } from "./_realm";
 import { TestEnd, globals, runFile } from "./_harness";
-import { RunRequest, WorkerMessage, scenarioKey, testKey } from "./protocol";
-
-type Parent = { id: string; filename: string; paths: string[] } | null | undefined;
-type Loader = {
-  _load: (request: string, parent: Parent, isMain: boolean) => unknown;
-  _resolveFilename: (request: string, parent: Parent, isMain: boolean, options?: unknown) => string;
-};
+import { RunRequest, WorkerMessage, figureOf, scenarioKey, testKey } from "./protocol";
 
 const exit = process.exit.bind(process);
 const send = (m: WorkerMessage, then?: () => void): void => {
@@ -40,22 +33,11 @@ let stray: unknown[] = [];
 /** Installs the module hooks, the console capture and the guards; then waits for one request. */
 function main(): void {
   process.setSourceMapsEnabled(true);
-  const loader = Module as unknown as Loader;
-  const resolve = loader._resolveFilename;
-  loader._resolveFilename = function (request, parent, isMain, options) {
-    const mapped = request.startsWith("@lab/") ? path.join(kit, "src", request.slice(5)) : request;
-    return resolve.call(this, mapped, parent, isMain, options);
-  };
-  const load = loader._load;
-  loader._load = function (request, parent, isMain) {
-    if (request === "@jest/globals") return globals;
-    if (realm?.mayName(request) === true) {
-      const file = loader._resolveFilename(request, parent, isMain);
-      const student = realm.studentFileOf(file);
-      if (student !== null) return realm.load(student);
-    }
-    return load.call(this, request, parent, isMain);
-  };
+  routeModules(
+    () => kit,
+    () => realm,
+    (request) => (request === "@jest/globals" ? globals : undefined),
+  );
   for (const name of ["log", "info", "warn", "error", "debug"] as const) {
     console[name] = (...args: unknown[]) => {
       if (printing()) capture(format(...args) + "\n");
@@ -195,16 +177,6 @@ function finish(end: TestEnd): void {
   const status = end.status === "passed" && errors.length > 0 ? "failed" : end.status;
   const message = cut(errors.map(describeError).join("\n\n"));
   send({ type: "result", key: end.key, status, message, logs });
-}
-
-/** A scenario result's figure: a counter ("framesCopied") or a process's ("C.minorFaults"). */
-function figureOf(
-  r: { counters?: Record<string, unknown>; processes?: Record<string, Record<string, unknown>> },
-  figure: string,
-): number | null {
-  const dot = figure.indexOf(".");
-  const v = dot < 0 ? r.counters?.[figure] : r.processes?.[figure.slice(0, dot)]?.[figure.slice(dot + 1)];
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
 function strings(v: unknown): string[] {

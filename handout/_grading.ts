@@ -5,6 +5,7 @@
 
 import path from "node:path";
 import { Rubric, RubricThreshold } from "../grader/model";
+import { figureOf } from "../grader/protocol";
 import { loadScenario } from "../solution/src/scenario/parse";
 import { ScenarioResult, runScenario } from "../solution/src/scenario/run";
 
@@ -147,16 +148,6 @@ export function referenceFigure(t: RubricThreshold, rubricDir: string): number {
   const value = figureOf(result, t.figure);
   if (value === null) throw new Error(`Cannot build the handout: ${where} has no figure "${t.figure}"`);
   return value;
-}
-
-// A counter ("framesCopied") or a process's figure ("C.minorFaults"), or null when absent.
-function figureOf(r: ScenarioResult, figure: string): number | null {
-  const dot = figure.indexOf(".");
-  const v: unknown =
-    dot < 0
-      ? (r.counters as unknown as Record<string, unknown>)[figure]
-      : (r.processes[figure.slice(0, dot)] as unknown as Record<string, unknown> | undefined)?.[figure.slice(dot + 1)];
-  return typeof v === "number" ? v : null;
 }
 
 // A kernel halfway between the reference and the worst bound, and what it earns.

@@ -10,7 +10,6 @@
 // parent may run this file straight from TypeScript transpiled alone.
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-import Module from "node:module";
 import path from "node:path";
 
 /** What the parent sends. */
@@ -32,32 +31,18 @@ export interface TimelineJob {
 /** What the child sends back: one entry per scenario, in order. */
 export type TimelineReply = readonly ({ readonly timeline: unknown } | { readonly error: string })[];
 
-type Parent = { id: string; filename: string; paths: string[] } | null | undefined;
-type Loader = {
-  _load: (request: string, parent: Parent, isMain: boolean) => unknown;
-  _resolveFilename: (request: string, parent: Parent, isMain: boolean, options?: unknown) => string;
-};
-
 function run(job: TimelineJob): TimelineReply {
   // the student's files load in a realm of their own, as in the grader's
   // worker (grader/_realm.ts, compiled into the kit's cache): they reach
   // nothing of this process but what "./defs" gives them
-  const { StudentRealm } = require(path.join(job.kit, "worker", "_realm.js")) as typeof import("../_realm");
+  const { StudentRealm, routeModules } = require(
+    path.join(job.kit, "worker", "_realm.js"),
+  ) as typeof import("../_realm");
   const realm = new StudentRealm({ ...job, print: () => undefined, printing: () => false });
-  const loader = Module as unknown as Loader;
-  const resolve = loader._resolveFilename;
-  loader._resolveFilename = function (request, parent, isMain, options) {
-    const mapped = request.startsWith("@lab/") ? path.join(job.kit, "src", request.slice(5)) : request;
-    return resolve.call(this, mapped, parent, isMain, options);
-  };
-  const load = loader._load;
-  loader._load = function (request, parent, isMain) {
-    if (realm.mayName(request)) {
-      const student = realm.studentFileOf(loader._resolveFilename(request, parent, isMain));
-      if (student !== null) return realm.load(student);
-    }
-    return load.call(this, request, parent, isMain);
-  };
+  routeModules(
+    () => job.kit,
+    () => realm,
+  );
   for (const name of ["log", "info", "warn", "error", "debug"] as const) console[name] = () => undefined;
 
   // the lab's code loads once for all the scenarios, as the reference's does in the parent:
