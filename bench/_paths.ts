@@ -1,9 +1,11 @@
 // Where the benchmark finds the kit: this file runs as dist/bench/_paths.js.
 
 import path from "node:path";
+import { EXAMPLES_DIR } from "../cli/examples";
+import { repoRoot } from "../labs/lab";
 
 /** The repository's root. */
-export const ROOT = path.join(__dirname, "..", "..");
+export const ROOT = repoRoot();
 
 /** The benchmark's C programs. */
 export const C_DIR = path.join(ROOT, "bench", "c");
@@ -16,5 +18,5 @@ export const MEMPROBE = path.join(__dirname, "_memprobe.js");
 
 /** examples/scenarios/NAME.json. */
 export function example(name: string): string {
-  return path.join(ROOT, "examples", "scenarios", `${name}.json`);
+  return path.join(EXAMPLES_DIR, `${name}.json`);
 }

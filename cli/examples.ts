@@ -2,15 +2,13 @@
 // `oslab demo` and `npm run bench` print their tables from.
 
 import path from "node:path";
+import { repoRoot } from "../labs/lab";
 import { loadScenario } from "../solution/src/scenario/parse";
 import { ScenarioResult, Snapshot, runScenario } from "../solution/src/scenario/run";
 import { Scenario } from "../solution/src/scenario/types";
 
-// dist/cli/ once compiled, cli/ when run from source (ts-jest)
-const ROOT = path.join(__dirname, "..", path.basename(path.join(__dirname, "..")) === "dist" ? ".." : "");
-
-/** The folder of the example scenarios. */
-export const EXAMPLES_DIR = path.join(ROOT, "examples", "scenarios");
+/** The folder of the example scenarios (found from dist/cli or cli alike). */
+export const EXAMPLES_DIR = path.join(repoRoot(), "examples", "scenarios");
 
 /** A scenario's result and the host time its run took. */
 export interface TimedRun {
