@@ -6,27 +6,24 @@
 //   part   one part alone (`npm test -- partB`), warm
 // Each is a whole process, Jest's start-up included. Prints figures only.
 
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadLab, repoRoot } from "../labs/lab";
+import { summarize, timeProcess } from "./_time";
 
 const RUNS = 3;
 
+// Seconds one Jest run of the student's suite takes, start-up included.
 function timeJest(dir: string, cache: string, args: string[]): number {
   const jest = path.join(repoRoot(), "node_modules", "jest", "bin", "jest.js");
-  const t0 = process.hrtime.bigint();
-  execFileSync(process.execPath, [jest, "--ci", "--silent", `--cacheDirectory=${cache}`, ...args], {
-    cwd: dir,
-    stdio: "pipe",
-  });
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const args_ = [jest, "--ci", "--silent", `--cacheDirectory=${cache}`, ...args];
+  return timeProcess(process.execPath, args_, { cwd: dir }).ms / 1000;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+function line(what: string, samples: number[], target: string): string {
+  const t = summarize(samples);
+  return `  ${what.padEnd(26)}median ${t.median.toFixed(2)} s   min ${t.min.toFixed(2)} s${target}`;
 }
 
 function main(): void {
@@ -49,15 +46,9 @@ function main(): void {
   console.log(
     `Student npm test, starter copy with the solution's three files, ${os.cpus().length} cores, ${RUNS} runs each`,
   );
-  console.log(
-    `  cold (empty Jest cache)   median ${median(cold).toFixed(2)} s   min ${Math.min(...cold).toFixed(2)} s   target < 10 s`,
-  );
-  console.log(
-    `  warm (cache filled)       median ${median(warm).toFixed(2)} s   min ${Math.min(...warm).toFixed(2)} s   target < 5 s`,
-  );
-  console.log(
-    `  one part (partB), warm    median ${median(part).toFixed(2)} s   min ${Math.min(...part).toFixed(2)} s`,
-  );
+  console.log(line("cold (empty Jest cache)", cold, "   target < 10 s"));
+  console.log(line("warm (cache filled)", warm, "   target < 5 s"));
+  console.log(line("one part (partB), warm", part, ""));
 }
 
 main();
