@@ -1,23 +1,25 @@
-// The compiler's process, with its time limit: a submission whose files
-// make the compiler hang or crash is told so in words, and the next
-// submission gets a fresh compiler. The real compiler's findings come back
-// whole.
+// The checkers, with their budgets: a submission whose files make the
+// compiler loop, hang or crash is told so in words and costs its own budget
+// of CPU time; the other checkers keep serving the rest of the batch, and the
+// stopped one comes back warm. The real compiler's findings come back whole.
 
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { Compiler } from "./compile";
+import type { CompileFile } from "./_compile-child";
+import { Compiled, Compiler, CompilerOptions } from "./compile";
 import { prepareKit } from "./kit";
 import { FIXTURE_LAB, STUDENT_FILES, scratch, solutionText } from "./test-support/fixtures";
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 const work = scratch("compile");
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const FILES = [{ rel: "src/kernel/cow.ts", text: "export const x = 1;\n", submitted: true }];
+const HOSTILE = [{ rel: "src/kernel/cow.ts", text: "// HOSTILE\n", submitted: true }];
 
 /** A stand-in compiler process: ready at once; `onCompile` runs for each request (`m`, with `send`). */
-function fakeCompiler(name: string, onCompile: string): Compiler {
+function fakeCompiler(name: string, onCompile: string, options: Partial<CompilerOptions> = {}): Compiler {
   const entry = path.join(work, `${name}.js`);
   writeFileSync(
     entry,
@@ -28,45 +30,70 @@ function fakeCompiler(name: string, onCompile: string): Compiler {
      });
      process.on("disconnect", () => process.exit(0));`,
   );
-  return new Compiler({ entry, project: work, studentFiles: ["src/kernel/cow.ts"], timeoutMs: 500, memoryMb: 64 });
+  return new Compiler({
+    entry,
+    project: work,
+    studentFiles: ["src/kernel/cow.ts"],
+    cpuMs: 500,
+    wallMs: 1000,
+    memoryMb: 64,
+    ...options,
+  });
 }
 
 const compiled = `send({ type: "compiled", id: m.id, files: [{ rel: "src/kernel/cow.ts", js: "//js" }], syntaxErrors: [], flags: [] });`;
+const typed = `send({ type: "typed", id: m.id, typeErrors: [] });`;
+const spin = "for (;;) {}";
 
-test("a type check that never ends is stopped: the tests run anyway, without type errors", async () => {
-  const c = fakeCompiler("slow-types", compiled);
+test("a type check that never ends is stopped at its budget of CPU time: the tests run anyway, without type errors", async () => {
+  const c = fakeCompiler("slow-types", `${compiled} ${spin}`);
   try {
-    expect(await c.compile(FILES)).toEqual({
+    const out = await c.compile(FILES);
+    expect(out).toEqual({
       files: [{ rel: "src/kernel/cow.ts", js: "//js" }],
       syntaxErrors: [],
       typeErrors: [],
       flags: [],
       notTypeChecked:
-        "TypeScript could not check your files for type errors: the compiler took more than 1 s (the grader's limit) and was stopped (the tests ran anyway).",
+        "TypeScript could not check your files for type errors: the compiler used more than 0.5 s of CPU time on them (the grader's limit) and was stopped (the tests ran anyway).",
+      stopped: { kind: "cpu", ms: 500 },
+      cpuMs: out.cpuMs,
+      checker: 0,
     });
+    expect(out.cpuMs).toBeGreaterThan(500);
   } finally {
     c.close();
   }
 });
 
-test("files that never compile, or crash the compiler, run no test; the next submission gets a fresh compiler", async () => {
-  const marker = path.join(work, "hung-once");
+test("a compiler that waits for nothing is stopped by the wall-clock backstop, its budget of CPU time unspent", async () => {
+  const c = fakeCompiler("waits", compiled);
+  try {
+    const out = await c.compile(FILES);
+    expect(out.notTypeChecked).toBe(
+      "TypeScript could not check your files for type errors: the compiler took more than 1 s (the grader's limit) and was stopped (the tests ran anyway).",
+    );
+    expect(out.stopped).toEqual({ kind: "wall", ms: 1000 });
+    expect(out.cpuMs).toBeLessThan(500);
+  } finally {
+    c.close();
+  }
+});
+
+test("files that make transpiling loop, or crash the compiler, run no test; the next submission gets a fresh compiler", async () => {
+  const marker = path.join(work, "looped-once");
   const c = fakeCompiler(
-    "hang-once",
-    `if (!require("fs").existsSync(${JSON.stringify(marker)})) { require("fs").writeFileSync(${JSON.stringify(marker)}, ""); return; }
-     ${compiled} send({ type: "typed", id: m.id, typeErrors: [] });`,
+    "loop-once",
+    `if (!require("fs").existsSync(${JSON.stringify(marker)})) { require("fs").writeFileSync(${JSON.stringify(marker)}, ""); ${spin} }
+     ${compiled} ${typed}`,
   );
   try {
     expect((await c.compile(FILES)).notCompiled).toBe(
-      "Your files could not be compiled: the compiler took more than 1 s (the grader's limit) and was stopped, so no test ran.",
+      "Your files could not be compiled: the compiler used more than 0.5 s of CPU time on them (the grader's limit) and was stopped, so no test ran.",
     );
     expect(existsSync(marker)).toBe(true);
-    expect(await c.compile(FILES)).toEqual({
-      files: [{ rel: "src/kernel/cow.ts", js: "//js" }],
-      syntaxErrors: [],
-      typeErrors: [],
-      flags: [],
-    });
+    expect(await c.compile(FILES)).toMatchObject({ files: [{ rel: "src/kernel/cow.ts", js: "//js" }], typeErrors: [] });
+    expect(c.starts.count).toBe(2);
   } finally {
     c.close();
   }
@@ -75,24 +102,70 @@ test("files that never compile, or crash the compiler, run no test; the next sub
     `process.stderr.write("RangeError: Maximum call stack size exceeded\\n"); process.exit(7);`,
   );
   try {
-    expect((await crash.compile(FILES)).notCompiled).toBe(
+    const out = await crash.compile(FILES);
+    expect(out.notCompiled).toBe(
       "Your files could not be compiled: the compiler overflowed its stack on them, so no test ran.",
     );
+    expect(out.stopped).toEqual({ kind: "stack" });
   } finally {
     crash.close();
   }
 });
 
-test("the real compiler: JavaScript for every file, syntax errors, integrity flags and type errors of the submitted ones", async () => {
+test("k hostile submissions hold k checkers for their own budgets; the rest of the batch is served by the others", async () => {
+  const c = fakeCompiler("lanes", `if (m.files[0].text.includes("HOSTILE")) ${spin} ${compiled} ${typed}`, {
+    checkers: 3,
+    wallMs: 60_000, // a loaded machine may take long to give 0.5 s of CPU: the budget, not the backstop, stops them
+  });
+  try {
+    await c.warm();
+    const finished: string[] = [];
+    const ask = (name: string, files: readonly CompileFile[]): Promise<Compiled> =>
+      c.compile(files).then((out) => (finished.push(name), out));
+    const hostile = [ask("hostile 1", HOSTILE), ask("hostile 2", HOSTILE)];
+    const normal = await Promise.all(["a", "b", "c", "d"].map((n) => ask(n, FILES)));
+    const stopped = await Promise.all(hostile);
+    expect(finished.slice(0, 4)).toEqual(["a", "b", "c", "d"]); // the hostile two, in either order, after
+    expect(stopped.map((o) => [o.checker, o.stopped])).toEqual([
+      [0, { kind: "cpu", ms: 500 }],
+      [1, { kind: "cpu", ms: 500 }],
+    ]);
+    expect(normal.map((o) => [o.checker, o.stopped])).toEqual([
+      [2, undefined],
+      [2, undefined],
+      [2, undefined],
+      [2, undefined],
+    ]);
+  } finally {
+    c.close();
+  }
+});
+
+/** The real compiler on the fixture lab's kit. */
+function realCompiler(options: Partial<CompilerOptions>): Compiler {
   const kit = prepareKit("cow", { labDir: FIXTURE_LAB });
-  const c = new Compiler({
+  return new Compiler({
     entry: path.join(kit.cacheDir, "worker", "_compile-child.js"),
     project: path.dirname(kit.kitSrc),
     studentFiles: STUDENT_FILES,
-    timeoutMs: 30_000,
+    cpuMs: 30_000,
     memoryMb: 1024,
+    ...options,
   });
-  c.warm();
+}
+
+/** The reference's files, with `cow` in place of its cow.ts. */
+function reference(cow: string): CompileFile[] {
+  return STUDENT_FILES.map((rel) => ({
+    rel,
+    text: rel === "src/kernel/cow.ts" ? cow : solutionText(rel),
+    submitted: true,
+  }));
+}
+
+test("the real compiler: JavaScript for every file, syntax errors, integrity flags and type errors of the submitted ones", async () => {
+  const c = realCompiler({});
+  void c.warm();
   try {
     const cow = solutionText("src/kernel/cow.ts").replace(
       "export function cowfault",
@@ -110,6 +183,59 @@ test("the real compiler: JavaScript for every file, syntax errors, integrity fla
     const broken = await c.compile([{ rel: "src/kernel/cow.ts", text: "export function ( {", submitted: true }]);
     expect(broken.syntaxErrors.length).toBeGreaterThan(0);
     expect(broken.typeErrors).toEqual([]);
+  } finally {
+    c.close();
+  }
+});
+
+// Ten thousand template strings crossed with ten thousand, twice: the type
+// checker works on it for tens of seconds of CPU before it gives up.
+const RECURSIVE_TYPES = `
+type D = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+type N4 = \`\${D}\${D}\${D}\${D}\`;
+type Cross<T, P extends string> = T extends unknown ? \`\${P}\${T & string}-\${N4}\` : never;
+export const x1: Cross<N4, "a"> = "a0000-0000";
+export const x2: Cross<N4, "b"> = "b0000-0000";
+`;
+
+test("the real compiler: recursive types cost their own submission its budget of CPU time, and nobody else waits behind them", async () => {
+  const budget = 2000;
+  // the backstop far off: on a loaded machine, the CPU budget still stops the hostile file, not the wall clock
+  const c = realCompiler({ cpuMs: budget, wallMs: 120_000, checkers: 2 });
+  try {
+    await c.warm();
+    const finished: string[] = [];
+    const ask = (name: string, cow: string): Promise<Compiled> =>
+      c.compile(reference(cow)).then((out) => (finished.push(name), out));
+    const cow = solutionText("src/kernel/cow.ts");
+    const hostile = ask("hostile", cow + RECURSIVE_TYPES);
+    const names = ["a", "b", "c", "d"];
+    const normal = await Promise.all(names.map((n) => ask(n, `${cow}\nexport const ${n}: number = "${n}";\n`)));
+    const stopped = await hostile;
+    // the hostile file: its own budget spent, compiled and flagged all the same, told its type check did not finish
+    expect(stopped.stopped).toEqual({ kind: "cpu", ms: budget });
+    expect(stopped.cpuMs).toBeGreaterThan(budget);
+    expect(stopped.files.map((f) => f.rel)).toEqual(STUDENT_FILES);
+    expect(stopped.notTypeChecked).toBe(
+      "TypeScript could not check your files for type errors: the compiler used more than 2 s of CPU time on them (the grader's limit) and was stopped (the tests ran anyway).",
+    );
+    // the others: type-checked whole, on the other checker, not queued behind it
+    expect(finished).toEqual([...names, "hostile"]);
+    for (const out of normal) {
+      expect(out.notTypeChecked).toBeUndefined();
+      expect(out.typeErrors.map((d) => [d.file, d.code, d.message])).toEqual([
+        ["src/kernel/cow.ts", 2322, "Type 'string' is not assignable to type 'number'."],
+      ]);
+      expect(out.checker).not.toBe(stopped.checker);
+      expect(out.cpuMs).toBeLessThan(budget);
+    }
+    // the stopped checker comes back warm and serves again
+    const again = await Promise.all([ask("e", cow), ask("f", cow)]);
+    expect(again.map((o) => [o.typeErrors, o.notTypeChecked])).toEqual([
+      [[], undefined],
+      [[], undefined],
+    ]);
+    expect(c.starts.count).toBe(3);
   } finally {
     c.close();
   }

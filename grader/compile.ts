@@ -1,14 +1,19 @@
-// The compiler as a service: one warm process per batch (_compile-child.ts)
-// that transpiles, checks and type-checks each submission's files, one at a
-// time, with the rubric's time limit. The grader's own process never runs
-// the compiler on a student's text: a file that makes the compiler hang or
-// crash ends only that process, which is killed and started again, and the
-// submission is told in words.
+// The compiler as a service: a few warm checkers (_checker.ts), one per
+// grading lane, each a process (_compile-child.ts) that transpiles, checks
+// and type-checks one submission's files at a time. The grader's own
+// process never runs the compiler on a student's text. Each submission's
+// files get their own budget of a checker's CPU time: a file that makes the
+// compiler hang, loop or crash ends only its own checker, which is killed
+// and started again in the background while the other checkers keep
+// serving, and the submission is told in words. k hostile submissions cost
+// k budgets and hold one checker each for that long, nobody else's.
 
-import { ChildProcess, fork } from "node:child_process";
-import type { CompileFile, CompileReply, CompileRequest } from "./_compile-child";
+import type { CompileFile } from "./_compile-child";
+import { Checker, CheckerAnswer, CheckerStop } from "./_checker";
 import { Reaper } from "./_reaper";
 import { Diagnostic, IntegrityFlag } from "./model";
+
+export type { CheckerStop } from "./_checker";
 
 export interface CompilerOptions {
   /** The compiler process's entry (the kit's worker/_compile-child.js). */
@@ -16,9 +21,13 @@ export interface CompilerOptions {
   /** The kit's project (src/, tsconfig.json), for the type check. */
   readonly project: string;
   readonly studentFiles: readonly string[];
-  /** Time for one submission's files, in ms. */
-  readonly timeoutMs: number;
-  /** Heap of the compiler's process, in MB. */
+  /** CPU time for one submission's files, in ms (the rubric's compileSeconds). */
+  readonly cpuMs: number;
+  /** Wall-clock time for one submission's files, in ms, against the grader's own bugs (default 4 × cpuMs). */
+  readonly wallMs?: number;
+  /** Checkers kept warm, each compiling one submission at a time (default 1): one per grading lane. */
+  readonly checkers?: number;
+  /** Heap of each checker's process, in MB. */
   readonly memoryMb: number;
   readonly reaper?: Reaper;
 }
@@ -34,158 +43,122 @@ export interface Compiled {
   readonly notCompiled?: string;
   /** Set when the type check did not finish: the tests run anyway. */
   readonly notTypeChecked?: string;
+  /** Why the checker was stopped on these files, when it was (notCompiled or notTypeChecked says it in words). */
+  readonly stopped?: CheckerStop;
+  /** CPU time the checker spent on these files, in ms: what their budget was charged. */
+  readonly cpuMs: number;
+  /** Which checker compiled them, from 0. */
+  readonly checker: number;
 }
-
-const STDERR_LIMIT = 4000;
 
 /** How a submission's "not compiled" sentence begins (the report draws no picture of one). */
 export const NOT_COMPILED = "Your files could not be compiled:";
 
 export class Compiler {
-  readonly #options: CompilerOptions;
-  #child: ChildProcess | null = null;
-  #ready: Promise<void> | null = null;
-  #stderr = "";
-  #queue: Promise<unknown> = Promise.resolve();
-  #nextId = 1;
+  readonly #checkers: readonly Checker[];
+  readonly #idle: number[];
+  readonly #waiting: { resolve: (i: number) => void; reject: (e: Error) => void }[] = [];
   #closed = false;
 
   constructor(options: CompilerOptions) {
-    this.#options = options;
+    const { checkers = 1, wallMs = 4 * options.cpuMs, ...rest } = options;
+    const n = Math.max(1, checkers);
+    this.#checkers = Array.from({ length: n }, () => new Checker({ ...rest, wallMs }));
+    this.#idle = Array.from({ length: n }, (_, i) => i);
   }
 
-  /** Starts the compiler's process and parses the kit (in the background). */
-  warm(): void {
-    this.#start();
+  /** Starts every checker and parses the kit, in the background; resolves when all are ready (or could not start). */
+  warm(): Promise<void> {
+    return Promise.all(this.#checkers.map((c) => c.start().catch(() => undefined))).then(() => undefined);
   }
 
-  /** Compiles one submission's files; rejects only when the compiler's process cannot start (the grader's fault). */
-  compile(files: readonly CompileFile[]): Promise<Compiled> {
-    const job = this.#queue.then(() => this.#compile(files));
-    this.#queue = job.catch(() => undefined);
-    return job;
+  /** Compiles one submission's files on the first free checker; rejects only when a checker cannot start (the grader's fault). */
+  async compile(files: readonly CompileFile[]): Promise<Compiled> {
+    const i = await this.#take();
+    const checker = this.#checkers[i]!;
+    let answer: CheckerAnswer;
+    try {
+      answer = await checker.check(files);
+    } finally {
+      // a checker stopped on these files serves again once started afresh (warm), not before
+      void checker.settled().then(() => this.#give(i));
+    }
+    return compiledOf(answer, i);
   }
 
-  /** Stops the compiler's process. */
+  /** The checkers' start-ups so far: how many, and the CPU time they cost, in ms (charged to no submission). */
+  get starts(): { readonly count: number; readonly cpuMs: number } {
+    return {
+      count: this.#checkers.reduce((n, c) => n + c.starts, 0),
+      cpuMs: this.#checkers.reduce((n, c) => n + c.startCpuMs, 0),
+    };
+  }
+
+  /** Stops every checker; a submission still waiting for one is refused. */
   close(): void {
     this.#closed = true;
-    this.#kill();
+    for (const c of this.#checkers) c.close();
+    for (const w of this.#waiting.splice(0)) w.reject(new Error("The compiler's process was closed"));
   }
 
-  #start(): Promise<void> {
-    if (this.#ready !== null) return this.#ready;
-    const child = fork(this.#options.entry, [], {
-      execArgv: [`--max-old-space-size=${this.#options.memoryMb}`, "--stack-size=984"],
-      env: { PATH: process.env.PATH ?? "", LANG: "C.UTF-8" },
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-      serialization: "advanced",
-    });
-    this.#child = child;
-    this.#stderr = "";
-    this.#options.reaper?.watch(child.pid);
-    child.stderr?.on("data", (d: Buffer) => {
-      if (this.#stderr.length < STDERR_LIMIT) this.#stderr += d.toString("utf8").slice(0, STDERR_LIMIT);
-    });
-    // "close", not "exit": the last messages may still be on their way at "exit"
-    child.once("close", () => {
-      this.#options.reaper?.forget(child.pid);
-      if (this.#child === child) {
-        this.#child = null;
-        this.#ready = null;
-      }
-    });
-    this.#ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (m: CompileReply): void => {
-        if (m.type !== "ready") return;
-        child.off("message", onMessage);
-        resolve();
-      };
-      child.on("message", onMessage);
-      child.once("close", (code, signal) =>
-        reject(
-          new Error(
-            `Cannot start the compiler's process (${this.#options.entry}): ${this.#stderr.trim() || `it ended (${signal ?? `exit code ${code}`})`}`,
-          ),
-        ),
-      );
-    });
-    this.#ready.catch(() => undefined);
-    const init: CompileRequest = {
-      type: "init",
-      project: this.#options.project,
-      studentFiles: this.#options.studentFiles,
-    };
-    child.send(init);
-    return this.#ready;
+  // The first free checker, in the order submissions asked.
+  #take(): Promise<number> {
+    if (this.#closed) return Promise.reject(new Error("The compiler's process was closed"));
+    const i = this.#idle.shift();
+    if (i !== undefined) return Promise.resolve(i);
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
-  #kill(): void {
-    const child = this.#child;
-    this.#child = null;
-    this.#ready = null;
-    if (child !== null && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  }
-
-  async #compile(files: readonly CompileFile[]): Promise<Compiled> {
-    if (this.#closed) throw new Error("The compiler's process was closed");
-    await this.#start();
-    const child = this.#child!;
-    const id = this.#nextId++;
-    const seconds = Math.round(this.#options.timeoutMs / 1000);
-    return new Promise<Compiled>((resolve) => {
-      let compiled: Extract<CompileReply, { type: "compiled" }> | null = null;
-      const finish = (typeErrors: readonly Diagnostic[], stopped: string | null): void => {
-        clearTimeout(timer);
-        child.off("message", onMessage);
-        child.off("close", onExit);
-        if (stopped !== null) {
-          this.#kill();
-          if (!this.#closed) this.#start(); // warm again for the next submission
-        }
-        if (compiled === null) {
-          resolve({
-            files: [],
-            syntaxErrors: [],
-            typeErrors: [],
-            flags: [],
-            notCompiled: `${NOT_COMPILED} ${stopped ?? "the compiler said nothing"}, so no test ran.`,
-          });
-          return;
-        }
-        const { files: out, syntaxErrors, flags } = compiled;
-        resolve({
-          files: out,
-          syntaxErrors,
-          typeErrors,
-          flags,
-          ...(stopped !== null
-            ? {
-                notTypeChecked: `TypeScript could not check your files for type errors: ${stopped} (the tests ran anyway).`,
-              }
-            : {}),
-        });
-      };
-      const onMessage = (m: CompileReply): void => {
-        if (m.type === "compiled" && m.id === id) compiled = m;
-        else if (m.type === "typed" && m.id === id) finish(m.typeErrors, null);
-      };
-      const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
-        finish([], compilerDeath(code, signal, this.#stderr));
-      const timer = setTimeout(
-        () => finish([], `the compiler took more than ${seconds} s (the grader's limit) and was stopped`),
-        this.#options.timeoutMs,
-      );
-      child.on("message", onMessage);
-      child.once("close", onExit);
-      const req: CompileRequest = { type: "compile", id, files };
-      child.send(req);
-    });
+  #give(i: number): void {
+    const w = this.#waiting.shift();
+    if (w !== undefined) w.resolve(i);
+    else this.#idle.push(i);
   }
 }
 
-function compilerDeath(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
-  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(stderr))
-    return "the compiler ran out of memory on them";
-  if (/Maximum call stack size exceeded/.test(stderr)) return "the compiler overflowed its stack on them";
-  return `the compiler stopped on them (${signal ?? `exit code ${code}`})`;
+/** A checker's answer as the grader keeps it, the sentences said here and only here. */
+function compiledOf(a: CheckerAnswer, checker: number): Compiled {
+  const charged = { cpuMs: a.cpuMs, checker, ...(a.stop !== null ? { stopped: a.stop } : {}) };
+  if (a.compiled === null)
+    return {
+      files: [],
+      syntaxErrors: [],
+      typeErrors: [],
+      flags: [],
+      notCompiled: `${NOT_COMPILED} ${a.stop === null ? "the compiler said nothing" : stopSentence(a.stop)}, so no test ran.`,
+      ...charged,
+    };
+  const { files, syntaxErrors, flags } = a.compiled;
+  return {
+    files,
+    syntaxErrors,
+    typeErrors: a.typeErrors,
+    flags,
+    ...(a.stop !== null
+      ? {
+          notTypeChecked: `TypeScript could not check your files for type errors: ${stopSentence(a.stop)} (the tests ran anyway).`,
+        }
+      : {}),
+    ...charged,
+  };
+}
+
+function stopSentence(stop: CheckerStop): string {
+  switch (stop.kind) {
+    case "cpu":
+      return `the compiler used more than ${seconds(stop.ms)} of CPU time on them (the grader's limit) and was stopped`;
+    case "wall":
+      return `the compiler took more than ${seconds(stop.ms)} (the grader's limit) and was stopped`;
+    case "memory":
+      return "the compiler ran out of memory on them";
+    case "stack":
+      return "the compiler overflowed its stack on them";
+    case "ended":
+      return `the compiler stopped on them (${stop.how})`;
+  }
+}
+
+/** "2 s", "0.5 s" */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -130,14 +130,15 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
     entry: path.join(kit.cacheDir, "worker", "_compile-child.js"),
     project: path.dirname(kit.kitSrc),
     studentFiles: kit.rubric.studentFiles,
-    timeoutMs: limits.compileSeconds * 1000,
+    cpuMs: limits.compileSeconds * 1000,
+    checkers: jobs, // one per lane: a submission whose type check runs long holds only its own
     memoryMb: Math.max(1024, limits.memoryMb),
     reaper,
   });
   try {
     const t1 = performance.now();
-    // while the reference runs in a worker, the compiler's process parses the kit
-    compiler.warm();
+    // while the reference runs in a worker, the checkers parse the kit
+    void compiler.warm();
     const baseline = options.baseline ?? (await establishBaseline(kit, pool, seed));
     const baselineMs = performance.now() - t1;
     options.onEvent?.({ type: "baseline", warnings: baseline.warnings });
