@@ -100,12 +100,79 @@ export type SubmissionKind = "folder" | "zip" | "tar.gz";
 
 /** A submission found on disk, not read yet. */
 export interface SubmissionSource {
-  /** The student's id: the folder's or archive's name without extension. */
+  /** The student's id: the folder's or archive's name without extension, or the name an LMS gives. */
   readonly id: string;
-  /** Absolute path of the folder or archive. */
+  /** Absolute path of the folder or archive; with `members`, of the class folder or class .zip holding them. */
   readonly path: string;
+  /** What `path` is. */
   readonly kind: SubmissionKind;
+  /**
+   * The entries of `path` that make up the submission (an LMS's flat files,
+   * a folder or an archive inside a class .zip); absent: all of `path`.
+   */
+  readonly members?: readonly SubmissionMember[];
 }
+
+/** One entry of a class folder or class .zip that is part of a submission. */
+export interface SubmissionMember {
+  /** Its path inside the source's `path`, with "/". */
+  readonly path: string;
+  /** A folder, an archive, or one plain file. */
+  readonly kind: SubmissionKind | "file";
+  /** The name it is read under: a flat file's name without the LMS's prefix ("cow.ts"). */
+  readonly as: string;
+}
+
+/** The LMS bulk downloads whose ways of naming students the intake knows. */
+export type LmsLayout = "gradescope" | "canvas" | "moodle";
+
+/**
+ * What to do when two entries give the same id: "error" stops before
+ * grading and names both; "newest", the one modified last is graded;
+ * "folder" or "archive", that kind is graded (between two of the same kind,
+ * the newest); "both", each is graded, the later ones as "<id>-2", "<id>-3".
+ */
+export type DuplicateRule = "error" | "newest" | "folder" | "archive" | "both";
+
+export const DUPLICATE_RULES: readonly DuplicateRule[] = ["error", "newest", "folder", "archive", "both"];
+
+/** Why an entry of a class is not graded. */
+export type SkipReason =
+  /** An archive the grader cannot read (".rar", ".7z", ...). */
+  | { readonly kind: "unknown-format"; readonly format: string }
+  /** A file that is neither a folder nor an archive (notes.txt). */
+  | { readonly kind: "not-a-submission" }
+  /** A name starting with a dot, or macOS's __MACOSX. */
+  | { readonly kind: "hidden" }
+  /** A folder with no file in it (but hidden ones and node_modules/, .git/...), or a file of 0 bytes. */
+  | { readonly kind: "empty" }
+  /** The LMS's own list of students (Gradescope's submission_metadata.yml), read for their names. */
+  | { readonly kind: "metadata"; readonly layout: LmsLayout }
+  /** A link, a device, a name that is not UTF-8 or that leaves the archive ("is a symbolic link ..."). */
+  | { readonly kind: "refused"; readonly reason: string }
+  /** Another entry gives the same id and was graded instead, under --on-duplicate `rule`. */
+  | { readonly kind: "duplicate"; readonly id: string; readonly kept: string; readonly rule: DuplicateRule };
+
+/** The student's name as an LMS gives it. */
+export interface LmsName {
+  readonly layout: LmsLayout;
+  readonly name: string;
+  /** Canvas marks a late submission in its file names. */
+  readonly late?: boolean;
+}
+
+/** One entry of a class folder (or one path named), and what became of it. */
+export type ClassEntry =
+  | {
+      /** The entry as the instructor finds it: the path named, joined with the entry's name ("class/frank.zip"). */
+      readonly entry: string;
+      readonly status: "graded";
+      readonly id: string;
+      readonly student?: LmsName;
+      /** Under --on-duplicate both: the id it shares with an entry graded before it. */
+      readonly sameIdAs?: string;
+    }
+  | { readonly entry: string; readonly status: "skipped"; readonly reason: SkipReason };
 
 export interface StudentFile {
   /** The path the rubric names, e.g. "src/kernel/cow.ts". */
@@ -314,4 +381,6 @@ export interface BatchSummary {
   readonly items: readonly ItemStats[];
   /** Messages for the instructor about the batch itself (the rubric, the reference run). */
   readonly warnings: readonly string[];
+  /** Every entry of the paths graded, in order: graded (with its id) or not, and why. */
+  readonly entries?: readonly ClassEntry[];
 }
