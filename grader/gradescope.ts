@@ -31,6 +31,8 @@ const RUNTIME_PACKAGES = [
   "yauzl",
   "tar",
   "cli-progress",
+  "zod",
+  "jsonc-parser",
 ];
 
 export interface AutograderOptions {

@@ -1,194 +1,197 @@
 // Reading a lab's rubric (labs/<lab>/rubric.json): parts, tests, thresholds,
-// limits and the student-file allow-list. Every mistake is reported with the
-// file and the field, so an instructor can fix it without reading code.
+// limits and the student-file allow-list. The shape is _rubric-schema.ts's;
+// this file adds what needs the whole rubric (ids named elsewhere, the
+// scenarios a threshold measures) and tells every mistake with the file and
+// the place, items named by their ids (`tests.B1.hint`), before anything is
+// graded.
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import {
-  INTEGRITY_POLICIES,
-  IntegrityPolicy,
-  Limits,
-  Rubric,
-  RubricPart,
-  RubricTest,
-  RubricThreshold,
-  VISIBILITIES,
-  Visibility,
-} from "./model";
+import { parseJsonText } from "./_json";
+import { DEFAULT_LIMITS, RUBRIC_SCHEMA, RawRubric, rubricJsonSchema } from "./_rubric-schema";
+import { Problem, describeProblems, fileError, problemsOf } from "./_schema-issues";
+import { Rubric } from "./model";
 
-/** The limits a rubric leaves out. */
-export const DEFAULT_LIMITS: Limits = {
-  wallSeconds: 60,
-  memoryMb: 512,
-  stepBudget: 20_000_000,
-  testSeconds: 10,
-  compileSeconds: 30,
-  archiveMb: 20,
-  unpackedMb: 200,
-  fileKb: 1024,
-  entries: 20_000,
-  outputKb: 4,
-  submissionOutputKb: 64,
-};
+export { DEFAULT_LIMITS } from "./_rubric-schema";
 
 /** A flag of the integrity check costs the tests of its file's parts, unless the rubric says otherwise. */
 export const DEFAULT_INTEGRITY: Rubric["integrity"] = { flagged: "zero-tests" };
 
-type Raw = Record<string, unknown>;
-
-/** Reads and checks `<labDir>/rubric.json`; throws a message naming the file and field. */
+/** Reads and checks `<labDir>/rubric.json` and the scenarios it names; throws a message naming the file and the place. */
 export function loadRubric(labDir: string): Rubric {
   const file = path.join(labDir, "rubric.json");
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch (e) {
     throw new Error(`Cannot read rubric "${file}": ${(e as Error).message}`);
   }
-  return parseRubric(raw, file);
+  const json = parseJsonText(text);
+  if (!json.ok) throw new Error(`Cannot read rubric "${file}": ${json.message}`);
+  const raw = checked(json.value, file);
+  const problems = scenarioProblems(raw, labDir);
+  if (problems.length > 0) throw rubricError(file, json.value, problems);
+  return rubricOf(raw);
 }
 
-/** Checks a rubric's JSON; `file` names it in messages. */
+/** Checks a rubric's JSON value; `file` names it in messages. Scenario files are not read (loadRubric reads them). */
 export function parseRubric(raw: unknown, file: string): Rubric {
-  const fail = (field: string, what: string): never => {
-    throw new Error(`Cannot read rubric "${file}": ${field} ${what}`);
-  };
-  const obj = (v: unknown, field: string): Raw =>
-    typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Raw) : fail(field, "must be an object");
-  const str = (v: unknown, field: string): string =>
-    typeof v === "string" && v !== "" ? v : fail(field, "must be a non-empty string");
-  const num = (v: unknown, field: string): number =>
-    typeof v === "number" && Number.isFinite(v) && v > 0 ? v : fail(field, "must be a positive number");
-  const arr = (v: unknown, field: string): unknown[] => (Array.isArray(v) ? v : fail(field, "must be an array"));
-  const vis = (v: unknown, field: string): Visibility =>
-    VISIBILITIES.includes(v as Visibility)
-      ? (v as Visibility)
-      : fail(field, `must be one of ${VISIBILITIES.map((x) => `"${x}"`).join(", ")}, not ${JSON.stringify(v)}`);
+  return rubricOf(checked(raw, file));
+}
 
-  const r = obj(raw, "the file");
-  const studentFiles = arr(r.studentFiles, "studentFiles").map((f, i) => {
-    const p = str(f, `studentFiles[${i}]`);
-    if (p.startsWith("/") || p.split("/").includes(".."))
-      fail(`studentFiles[${i}]`, "must be a relative path inside the project");
-    return p;
-  });
-  if (studentFiles.length === 0) fail("studentFiles", "must name at least one file");
+// The value, read by the schema and checked across items; throws every mistake found.
+function checked(value: unknown, file: string): RawRubric {
+  const parsed = RUBRIC_SCHEMA.safeParse(value, { reportInput: true });
+  if (!parsed.success) throw rubricError(file, value, problemsOf(parsed.error.issues));
+  const problems = [...idProblems(parsed.data), ...referenceProblems(parsed.data)];
+  if (problems.length === 0) problems.push(...cycleProblems(parsed.data));
+  if (problems.length > 0) throw rubricError(file, value, problems);
+  return parsed.data;
+}
 
-  const l = r.limits === undefined ? {} : obj(r.limits, "limits");
-  for (const k of Object.keys(l))
-    if (!(k in DEFAULT_LIMITS))
-      fail(`limits.${k}`, `is not a limit; the limits are ${Object.keys(DEFAULT_LIMITS).join(", ")}`);
-  const limits = Object.fromEntries(
-    Object.entries(DEFAULT_LIMITS).map(([k, d]) => [k, l[k] === undefined ? d : num(l[k], `limits.${k}`)]),
-  ) as unknown as Limits;
+function rubricError(file: string, value: unknown, problems: readonly Problem[]): Error {
+  return fileError(`Cannot read rubric "${file}"`, describeProblems(problems, value, rubricJsonSchema()));
+}
 
-  const g = r.integrity === undefined ? {} : obj(r.integrity, "integrity");
-  const flagged = g.flagged ?? DEFAULT_INTEGRITY.flagged;
-  if (!INTEGRITY_POLICIES.includes(flagged as IntegrityPolicy))
-    fail(
-      "integrity.flagged",
-      `must be one of ${INTEGRITY_POLICIES.map((x) => `"${x}"`).join(", ")}, not ${JSON.stringify(flagged)}`,
-    );
-
-  const ids = new Set<string>();
-  const newId = (v: unknown, field: string): string => {
-    const id = str(v, field);
-    if (!/^[A-Za-z0-9_-]+$/.test(id)) fail(field, `must be letters, digits, "-" or "_", not "${id}"`);
-    if (ids.has(id)) fail(field, `repeats the id "${id}"`);
-    ids.add(id);
-    return id;
-  };
-
-  const parts: RubricPart[] = arr(r.parts, "parts").map((p, i) => {
-    const o = obj(p, `parts[${i}]`);
-    const files = arr(o.files, `parts[${i}].files`).map((f, j) => {
-      const name = str(f, `parts[${i}].files[${j}]`);
-      if (!studentFiles.includes(name)) fail(`parts[${i}].files[${j}]`, `"${name}" is not one of studentFiles`);
-      return name;
+// Parts, tests and thresholds share one set of ids.
+function idProblems(r: RawRubric): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const list of ["parts", "tests", "thresholds"] as const)
+    r[list].forEach((item, i) => {
+      if (seen.has(item.id)) out.push({ path: [list, i, "id"], message: `repeats the id "${item.id}"` });
+      seen.add(item.id);
     });
-    return { id: newId(o.id, `parts[${i}].id`), title: str(o.title, `parts[${i}].title`), files };
-  });
-  const partIds = new Set(parts.map((p) => p.id));
-  const part = (v: unknown, field: string): string => {
-    const id = str(v, field);
-    if (!partIds.has(id)) fail(field, `names no part of the rubric: "${id}"`);
-    return id;
-  };
+  return out;
+}
 
-  const tests: RubricTest[] = arr(r.tests, "tests").map((t, i) => {
-    const o = obj(t, `tests[${i}]`);
-    const f = `tests[${i}]`;
-    return {
-      id: newId(o.id, `${f}.id`),
-      part: part(o.part, `${f}.part`),
-      title: str(o.title, `${f}.title`),
-      points: num(o.points, `${f}.points`),
-      visibility: vis(o.visibility ?? "visible", `${f}.visibility`),
-      dependsOn:
-        o.dependsOn === undefined
-          ? []
-          : arr(o.dependsOn, `${f}.dependsOn`).map((d, j) => str(d, `${f}.dependsOn[${j}]`)),
-      hint: o.hint === undefined ? "" : str(o.hint, `${f}.hint`),
-    };
-  });
-  const testIds = new Set(tests.map((t) => t.id));
-  tests.forEach((t, i) =>
-    t.dependsOn.forEach((d, j) => {
-      if (!testIds.has(d)) fail(`tests[${i}].dependsOn[${j}]`, `names no test of the rubric: "${d}"`);
+// Every id or file an item names is one the rubric has.
+function referenceProblems(r: RawRubric): Problem[] {
+  const out: Problem[] = [];
+  const parts = new Set(r.parts.map((p) => p.id));
+  const tests = new Set(r.tests.map((t) => t.id));
+  r.parts.forEach((p, i) =>
+    p.files.forEach((f, j) => {
+      if (!r.studentFiles.includes(f))
+        out.push({ path: ["parts", i, "files", j], message: `names a file that is not one of studentFiles: "${f}"` });
     }),
   );
-  checkNoCycle(tests, file);
-
-  const thresholds: RubricThreshold[] = (r.thresholds === undefined ? [] : arr(r.thresholds, "thresholds")).map(
-    (t, i) => {
-      const o = obj(t, `thresholds[${i}]`);
-      const f = `thresholds[${i}]`;
-      const figure = str(o.figure, `${f}.figure`);
-      if (!/^([A-Za-z0-9_]+\.)?[A-Za-z]+$/.test(figure))
-        fail(`${f}.figure`, `must be a counter ("framesCopied") or PROC.FIGURE ("C.minorFaults"), not "${figure}"`);
-      if (typeof o.worst !== "number" || !Number.isFinite(o.worst) || o.worst < 0)
-        fail(`${f}.worst`, "must be a number, 0 or more");
-      return {
-        id: newId(o.id, `${f}.id`),
-        part: part(o.part, `${f}.part`),
-        title: str(o.title, `${f}.title`),
-        scenario: str(o.scenario, `${f}.scenario`),
-        figure,
-        worst: o.worst as number,
-        points: num(o.points, `${f}.points`),
-        visibility: vis(o.visibility ?? "visible", `${f}.visibility`),
-        hint: o.hint === undefined ? "" : str(o.hint, `${f}.hint`),
-      };
-    },
+  for (const list of ["tests", "thresholds"] as const)
+    r[list].forEach((t, i) => {
+      if (!parts.has(t.part))
+        out.push({ path: [list, i, "part"], message: `names no part of the rubric: "${t.part}"` });
+    });
+  r.tests.forEach((t, i) =>
+    t.dependsOn.forEach((d, j) => {
+      if (!tests.has(d))
+        out.push({ path: ["tests", i, "dependsOn", j], message: `names no test of the rubric: "${d}"` });
+    }),
   );
-
-  return {
-    lab: str(r.lab, "lab"),
-    version: str(typeof r.version === "number" ? String(r.version) : r.version, "version"),
-    studentFiles,
-    limits,
-    integrity: { flagged: flagged as IntegrityPolicy },
-    parts,
-    tests,
-    thresholds,
-  };
+  return out;
 }
 
 // A test may not depend on itself, directly or through others.
-function checkNoCycle(tests: readonly RubricTest[], file: string): void {
-  const byId = new Map(tests.map((t) => [t.id, t]));
+function cycleProblems(r: RawRubric): Problem[] {
+  const byId = new Map(r.tests.map((t) => [t.id, t]));
   const state = new Map<string, "visiting" | "done">();
-  const visit = (id: string, trail: string[]): void => {
-    if (state.get(id) === "done") return;
-    if (state.get(id) === "visiting")
-      throw new Error(
-        `Cannot read rubric "${file}": tests depend on each other in a circle: ${[...trail, id].join(" -> ")}`,
-      );
+  const visit = (id: string, trail: string[]): string[] | null => {
+    if (state.get(id) === "done") return null;
+    if (state.get(id) === "visiting") return [...trail, id];
     state.set(id, "visiting");
-    for (const d of byId.get(id)?.dependsOn ?? []) visit(d, [...trail, id]);
+    for (const d of byId.get(id)?.dependsOn ?? []) {
+      const circle = visit(d, [...trail, id]);
+      if (circle !== null) return circle;
+    }
     state.set(id, "done");
+    return null;
   };
-  for (const t of tests) visit(t.id, []);
+  for (const t of r.tests) {
+    const circle = visit(t.id, []);
+    if (circle !== null)
+      return [{ path: ["tests"], message: `depend on each other in a circle: ${circle.join(" -> ")}` }];
+  }
+  return [];
+}
+
+// Each scenario a threshold or test names can be read, and binds the process a threshold's figure names.
+function scenarioProblems(r: RawRubric, labDir: string): Problem[] {
+  const out: Problem[] = [];
+  const named = [
+    ...r.thresholds.map((t, i) => ({ path: ["thresholds", i], scenario: t.scenario, figure: t.figure })),
+    ...r.tests.map((t, i) => ({ path: ["tests", i], scenario: t.scenario, figure: undefined })),
+  ];
+  for (const { path: at, scenario, figure } of named) {
+    if (scenario === undefined) continue;
+    const bound = processesOf(path.join(labDir, scenario));
+    if (typeof bound === "string") {
+      out.push({ path: [...at, "scenario"], message: bound.replace("SCENARIO", `"${scenario}"`) });
+      continue;
+    }
+    const proc = figure?.includes(".") ? figure.slice(0, figure.indexOf(".")) : undefined;
+    if (proc !== undefined && !bound.includes(proc))
+      out.push({
+        path: [...at, "figure"],
+        message: `names process "${proc}", which scenario "${scenario}" never binds (it binds ${bound.join(", ") || "none"})`,
+      });
+  }
+  return out;
+}
+
+// The processes a scenario names (its spawn and fork steps' "as"), or why it
+// cannot be read (a sentence in which SCENARIO stands for its name).
+function processesOf(file: string): string[] | string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ENOENT"
+      ? "names a file that does not exist: SCENARIO"
+      : `names a scenario that cannot be read: SCENARIO: ${(e as Error).message}`;
+  }
+  const json = parseJsonText(text);
+  if (!json.ok) return `names a scenario that is not JSON: SCENARIO: ${json.message}`;
+  const names: string[] = [];
+  const walk = (steps: unknown): void => {
+    if (!Array.isArray(steps)) return;
+    for (const s of steps as { as?: unknown; steps?: unknown }[]) {
+      if (typeof s?.as === "string" && !names.includes(s.as)) names.push(s.as);
+      walk(s?.steps);
+    }
+  };
+  walk((json.value as { steps?: unknown } | null)?.steps);
+  return names;
+}
+
+// The grader's rubric: the fields it reads, in the order it has always had (resume keys hash it).
+function rubricOf(r: RawRubric): Rubric {
+  return {
+    lab: r.lab,
+    version: r.version,
+    studentFiles: r.studentFiles,
+    limits: { ...DEFAULT_LIMITS, ...r.limits },
+    integrity: { flagged: r.integrity.flagged },
+    parts: r.parts.map((p) => ({ id: p.id, title: p.title, files: p.files })),
+    tests: r.tests.map((t) => ({
+      id: t.id,
+      part: t.part,
+      title: t.title,
+      points: t.points,
+      visibility: t.visibility,
+      dependsOn: t.dependsOn,
+      hint: t.hint,
+    })),
+    thresholds: r.thresholds.map((t) => ({
+      id: t.id,
+      part: t.part,
+      title: t.title,
+      scenario: t.scenario,
+      figure: t.figure,
+      worst: t.worst,
+      points: t.points,
+      visibility: t.visibility,
+      hint: t.hint,
+    })),
+  };
 }
 
 /** The rubric test a hidden test belongs to: the first word of its own title, when it is a rubric id. */
