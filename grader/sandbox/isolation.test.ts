@@ -1,0 +1,296 @@
+// The operating-system layer against stand-in workers (test-fixtures/, not
+// submissions): each layer available here runs a stand-in that tries to
+// write the kit's cache, the repository and /tmp, read the grader's
+// environment and files it was not given, reach the network and start
+// processes; every attempt must fail or leak nothing, the IPC channel must
+// work, the pid reported must be node's, and killing the sandbox must leave
+// nothing it started alive. CI runs as root with bubblewrap installed: both
+// real layers must run there.
+
+import { fork } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { launchOf } from "./_launch";
+import { cleanEnv } from "./_node";
+import { allPids } from "./_proc";
+import { sandboxUser } from "./_user";
+import { IsolationLayer, Sandboxed, chooseIsolation, forkSandboxed, whyUnavailable } from "./isolation";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const INTRUDER = path.join(__dirname, "test-fixtures", "intruder.js");
+const ENGINE = path.join(__dirname, "test-fixtures", "engine.js");
+const SECRET = "OSLAB_SANDBOX_TEST_SECRET";
+/** Time allowed for a sandbox to start and answer: a budget for a loaded machine, not a race. */
+const SLOW = 60_000;
+
+interface Attempt {
+  readonly ok: boolean;
+  readonly value?: unknown;
+  readonly error?: string;
+}
+
+interface IntruderReport {
+  readonly pid: number;
+  readonly uid: number;
+  readonly env: Record<string, string>;
+  readonly secret: string | null;
+  readonly writes: readonly Attempt[];
+  readonly reads: readonly Attempt[];
+  readonly given: Attempt;
+  readonly network: Attempt;
+  readonly spawn: Attempt;
+  readonly detached: Attempt;
+  readonly exec: Attempt;
+}
+
+/** Folders the stand-ins attack: a stand-in kit cache (inside the repository, like the real one) and the escape targets. */
+function targets(tag: string) {
+  const cache = path.join(ROOT, ".oslab-cache", `sandbox-test-${tag}`);
+  mkdirSync(cache, { recursive: true });
+  const compiled = path.join(cache, "kit.js");
+  writeFileSync(compiled, "// the kit, compiled\n");
+  chmodSync(compiled, 0o444);
+  return {
+    cache,
+    compiled,
+    inCache: path.join(cache, "planted.js"),
+    inRepo: path.join(ROOT, `oslab-sandbox-escape-${tag}`),
+    inTmp: path.join(os.tmpdir(), `oslab-sandbox-escape-${tag}`),
+  };
+}
+
+/** Processes whose command line holds `marker`. */
+function withMarker(marker: string): number[] {
+  return allPids().filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Waits until no process holds `marker` (nothing to wait for when none does), within SLOW. */
+async function goneWithin(marker: string): Promise<number[]> {
+  const until = Date.now() + SLOW / 2;
+  while (withMarker(marker).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  return withMarker(marker);
+}
+
+function nextMessage<T>(s: {
+  on(e: "message", l: (m: T) => void): unknown;
+  off(e: "message", l: (m: T) => void): unknown;
+}): Promise<T> {
+  return new Promise((resolve) => {
+    const l = (m: T): void => {
+      s.off("message", l);
+      resolve(m);
+    };
+    s.on("message", l);
+  });
+}
+
+function closed(s: Sandboxed): Promise<void> {
+  return new Promise((resolve) => {
+    if (s.child.exitCode !== null || s.child.signalCode !== null) resolve();
+    else s.child.once("close", () => resolve());
+  });
+}
+
+const LAYERS: readonly Exclude<IsolationLayer, "none">[] = ["bwrap", "user"];
+
+describe.each(LAYERS)("the %s layer", (layer) => {
+  const why = whyUnavailable(layer);
+
+  if (process.env.CI !== undefined)
+    test("is available in CI (root, bubblewrap installed)", () => expect(why).toBeNull());
+  if (why !== null) {
+    test.skip(`is not available here: ${why}`, () => undefined);
+    return;
+  }
+
+  const tag = `${layer}-${process.pid}`;
+  const t = targets(tag);
+  const marker = `oslab-sandbox-marker-${tag}`;
+  let server: net.Server;
+  let connections = 0;
+  let sandbox: Sandboxed;
+  let report: IntruderReport;
+  let given: string;
+
+  beforeAll(async () => {
+    server = net.createServer((s) => {
+      connections++;
+      s.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    process.env[SECRET] = "the grader's secret";
+    const submission = mkdtempSync(path.join(os.tmpdir(), "oslab-sandbox-test-ws-"));
+    writeFileSync(path.join(submission, "cow.js"), "// the submission\n");
+    sandbox = forkSandboxed(INTRUDER, { layer, read: [t.cache], inbox: true, stderr: "pipe" });
+    const ready = nextMessage(sandbox.child);
+    given = path.join(sandbox.deliver(submission), "cow.js");
+    rmSync(submission, { recursive: true, force: true });
+    await ready;
+    const answer = nextMessage<IntruderReport>(sandbox.child);
+    sandbox.child.send({
+      secretName: SECRET,
+      write: [t.compiled, t.inCache, t.inRepo, t.inTmp],
+      read: [
+        path.join(ROOT, "labs", "cow", "tests", "partA.hidden.test.ts"),
+        path.join(ROOT, "solution", "src", "kernel", "cow.ts"),
+        "/etc/passwd",
+      ],
+      given,
+      port: (server.address() as net.AddressInfo).port,
+      marker,
+    });
+    report = await answer;
+  }, SLOW);
+
+  afterAll(async () => {
+    sandbox?.kill();
+    if (sandbox !== undefined) await closed(sandbox);
+    server?.close();
+    delete process.env[SECRET];
+    for (const p of [t.cache, t.inRepo, t.inTmp]) rmSync(p, { recursive: true, force: true });
+  }, SLOW);
+
+  test("the IPC channel works, and the pid reported is the node process's", () => {
+    const pid = sandbox.pid!;
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    expect(status).toMatch(/^Name:\s+node$/m);
+    // the pid the process sees itself (1 in its own namespace under bwrap) is that process's
+    const nspid = /^NSpid:\s+(.*)$/m.exec(status)![1]!.trim().split(/\s+/);
+    expect(Number(nspid[nspid.length - 1])).toBe(report.pid);
+    expect(report.uid).not.toBe(0);
+    if (layer === "bwrap") expect(pid).not.toBe(sandbox.child.pid);
+  });
+
+  test("it writes nothing: not the kit's cache, the repository or /tmp", () => {
+    expect(report.writes.map((w) => w.ok)).toEqual([false, false, false, false]);
+    expect(readFileSync(t.compiled, "utf8")).toBe("// the kit, compiled\n");
+    for (const p of [t.inCache, t.inRepo, t.inTmp]) expect(existsSync(p)).toBe(false);
+  });
+
+  test("it reads no variable of the grader's environment", () => {
+    expect(report.secret).toBeNull();
+    const allowed = ["PATH", "LANG", "TZ", "NO_COLOR", "FORCE_COLOR", "PWD", "TMPDIR"];
+    expect(Object.keys(report.env).filter((k) => !allowed.includes(k))).toEqual([]);
+  });
+
+  test("it reads what it was given, and no other file (hidden suite, reference solution, /etc)", () => {
+    expect(report.given).toEqual({ ok: true, value: "// the submission\n" });
+    expect(report.reads.map((r) => r.ok)).toEqual([false, false, false]);
+  });
+
+  test("it starts no process, detached or not", async () => {
+    expect([report.spawn.ok, report.detached.ok, report.exec.ok]).toEqual([false, false, false]);
+    expect(await goneWithin(marker)).toEqual([]);
+  });
+
+  // Node 20's permission model has no say over the network (Node 25's has);
+  // under the user layer, without a network namespace, it stays reachable
+  const guarded = layer === "bwrap" || Number(process.versions.node.split(".")[0]) >= 25;
+  (guarded ? test : test.skip)(
+    guarded ? "it reaches no network" : "it reaches no network (not under the user layer with Node < 25: documented)",
+    () => {
+      expect(report.network.ok).toBe(false);
+      expect(connections).toBe(0);
+    },
+  );
+
+  test(
+    "killed, it ends with its folder removed",
+    async () => {
+      const inbox = sandbox.inbox!;
+      expect(existsSync(given)).toBe(true);
+      sandbox.kill();
+      await closed(sandbox);
+      expect(existsSync(inbox)).toBe(false);
+      expect(await goneWithin(marker)).toEqual([]);
+    },
+    SLOW,
+  );
+
+  test(
+    "the QuickJS engine loads its WebAssembly from node_modules and runs",
+    async () => {
+      const engine = forkSandboxed(ENGINE, { layer, stderr: "pipe" });
+      try {
+        await nextMessage(engine.child);
+        const answer = nextMessage<{ value?: unknown; error?: string }>(engine.child);
+        engine.child.send({ code: "[1, 2, 3].map((x) => x * 2).join()" });
+        expect(await answer).toEqual({ value: "2,4,6" });
+      } finally {
+        engine.kill();
+        await closed(engine);
+      }
+    },
+    SLOW,
+  );
+});
+
+describe("beneath Node's permission model", () => {
+  const why = whyUnavailable("bwrap");
+  (why === null ? test : test.skip)(
+    why === null ? "bubblewrap alone kills everything the process started, detached or not" : `bubblewrap: ${why}`,
+    async () => {
+      const marker = `oslab-sandbox-marker-alone-${process.pid}`;
+      const l = launchOf("bwrap", [INTRUDER, path.join(ROOT, "node_modules")], [], false);
+      const child = fork(INTRUDER, [], {
+        execPath: l.execPath,
+        execArgv: [...l.execArgv],
+        env: cleanEnv(),
+        cwd: "/",
+        stdio: ["ignore", "ignore", "ignore", "ipc"],
+      });
+      const messages = (): Promise<unknown> => new Promise((r) => child.once("message", r));
+      await messages();
+      const answer = messages() as Promise<IntruderReport>;
+      child.send({ secretName: SECRET, write: ["/escape"], read: [], given: INTRUDER, port: 1, marker });
+      const r = await answer;
+      // without the permission model the process can start others: the namespace must end them
+      expect([r.spawn.ok, r.detached.ok]).toEqual([true, true]);
+      expect(r.writes[0]!.ok).toBe(false); // a read-only root
+      expect(withMarker(marker).length).toBe(2);
+      const exited = new Promise((res) => child.once("close", res));
+      child.kill("SIGKILL");
+      await exited;
+      expect(await goneWithin(marker)).toEqual([]);
+    },
+    SLOW,
+  );
+});
+
+describe("the user layer's checks", () => {
+  const why = whyUnavailable("user");
+  (why === null ? test : test.skip)(
+    why === null ? "a path the sandbox user cannot read is refused, named" : `user layer: ${why}`,
+    () => {
+      const user = sandboxUser();
+      const dir = mkdtempSync(path.join(os.tmpdir(), "oslab-sandbox-private-"));
+      try {
+        const inner = path.join(dir, "kit");
+        mkdirSync(inner);
+        chmodSync(dir, 0o700);
+        expect(() => forkSandboxed(INTRUDER, { layer: "user", read: [inner] })).toThrow(
+          `Cannot run student code as an unprivileged user: user "${user.name}" (uid ${user.uid}) cannot enter "${dir}" (mode 700, owner uid 0). Make it readable by all (chmod o+rX), or grade under another layer`,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+describe("chooseIsolation", () => {
+  test("takes the strongest layer available unless told, and none only when told", () => {
+    expect(chooseIsolation("none")).toBe("none");
+    const strongest = whyUnavailable("bwrap") === null ? "bwrap" : whyUnavailable("user") === null ? "user" : null;
+    if (strongest === null) expect(() => chooseIsolation()).toThrow(/pass --isolation none/);
+    else expect(chooseIsolation()).toBe(strongest);
+  });
+});
