@@ -1,8 +1,9 @@
 // The compiler's process: everything the grader does with a student's text
 // as TypeScript happens here, not in the grader's own process, so that a
 // file that makes the compiler loop, crash or fill memory costs one process
-// that the grader kills after the rubric's compileSeconds. For each
-// submission it transpiles the files, runs the integrity check, says so,
+// that the grader kills once it has used the submission's budget of CPU
+// time (the rubric's compileSeconds; _checker.ts). For each submission it
+// transpiles the files, runs the integrity check, says so (cheap, first),
 // then type-checks them against the kit (warm: the kit is parsed once).
 
 import { transpile } from "./_compiler";
@@ -53,9 +54,11 @@ function main(): void {
     });
     const flags = m.files.filter((f) => f.submitted).flatMap((f) => checkIntegrity(f.rel, f.text));
     send({ type: "compiled", id: m.id, files, syntaxErrors, flags });
-    const submitted = new Map(m.files.filter((f) => f.submitted).map((f) => [f.rel, f.text]));
+    // the starter's stub in place of a missing file, not the project's own (the reference's) text
+    const texts = new Map(m.files.map((f) => [f.rel, f.text]));
+    const submitted = new Set(m.files.filter((f) => f.submitted).map((f) => f.rel));
     const typeErrors =
-      syntaxErrors.length === 0 && submitted.size > 0 && checker !== null ? checker.check(submitted) : [];
+      syntaxErrors.length === 0 && submitted.size > 0 && checker !== null ? checker.check(texts, submitted) : [];
     send({ type: "typed", id: m.id, typeErrors });
   });
   process.on("disconnect", () => process.exit(0));

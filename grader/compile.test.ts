@@ -179,6 +179,16 @@ test("the real compiler: JavaScript for every file, syntax errors, integrity fla
     expect(out.syntaxErrors).toEqual([]); // the starter's stub is not the student's to answer for
     expect(out.flags.map((f) => [f.file, f.rule])).toEqual([["src/kernel/cow.ts", "node-module"]]);
     expect(out.typeErrors.map((d) => [d.file, d.code])).toEqual([["src/kernel/cow.ts", 2322]]);
+    // a file not submitted is checked as given (the starter's stub), never as the reference's
+    const stubbed = await c.compile([
+      {
+        rel: "src/kernel/cow.ts",
+        text: 'import { uvmfree } from "./uvmfree";\nexport const f = uvmfree;\n',
+        submitted: true,
+      },
+      { rel: "src/kernel/uvmfree.ts", text: "export const stub = 1;\n", submitted: false },
+    ]);
+    expect(stubbed.typeErrors.map((d) => [d.file, d.code])).toEqual([["src/kernel/cow.ts", 2305]]);
     const broken = await c.compile([{ rel: "src/kernel/cow.ts", text: "export function ( {", submitted: true }]);
     expect(broken.syntaxErrors.length).toBeGreaterThan(0);
     expect(broken.typeErrors).toEqual([]);

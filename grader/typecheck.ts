@@ -34,8 +34,13 @@ export class TypeChecker {
     this.#host = host;
   }
 
-  /** The type errors in the student files `texts` (keyed by their rubric path), in file and line order; none given: only warms up. */
-  check(texts: ReadonlyMap<string, string>): Diagnostic[] {
+  /**
+   * The type errors in the student files `reported` (rubric paths, default
+   * all of `texts`), in file and line order, with the student files' texts
+   * `texts` in place of the kit's (a file not given is read from the
+   * project); none given: only warms up.
+   */
+  check(texts: ReadonlyMap<string, string>, reported: ReadonlySet<string> = new Set(texts.keys())): Diagnostic[] {
     this.#texts = new Map([...texts].map(([rel, text]) => [path.resolve(this.#project, rel), text]));
     const rootNames = this.#studentFiles.map((rel) => path.resolve(this.#project, rel));
     const program = ts.createProgram({
@@ -48,7 +53,7 @@ export class TypeChecker {
     const out: Diagnostic[] = [];
     if (texts.size === 0) program.getGlobalDiagnostics(); // builds the checker: the first check costs the most
     for (const rel of this.#studentFiles) {
-      if (!texts.has(rel)) continue;
+      if (!reported.has(rel)) continue;
       const sf = program.getSourceFile(path.resolve(this.#project, rel));
       if (sf === undefined) continue;
       for (const d of program.getSemanticDiagnostics(sf)) out.push(toDiagnostic(d, rel));
