@@ -118,10 +118,11 @@ const hint = text()
 const LIMIT_WORDS: Readonly<Record<keyof Limits, string>> = {
   wallSeconds: "wall-clock time of one submission, all its tests together",
   testSeconds:
-    "CPU time of one test before its process is stopped from outside (an endless loop); a test blocked without using CPU is stopped after four times as long",
+    "CPU time of one test before its process is stopped from outside (an endless loop, a microtask loop); a test blocked without using CPU is stopped after four times as long",
   memoryMb:
     "memory of the process running one submission: its JavaScript heap, and its resident memory (buffers included), watched from outside",
-  stepBudget: "machine steps of one booted machine: a runaway kernel loop stops the test it is in",
+  stepBudget:
+    "machine steps of one booted machine: a runaway kernel loop stops the test it is in, the same way everywhere",
   engineSteps:
     "engine steps the student's code may take in one test (a call into the kernel is one; its own loops are counted by the engine): an endless loop fails that test, at the same point on any machine",
   engineMemoryMb: "the engine's heap for the student's code (its objects, arrays and strings)",

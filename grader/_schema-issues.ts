@@ -92,7 +92,7 @@ export function fileError(action: string, sentences: readonly string[]): Error {
 
 /** The part of JSON Schema this kit reads. */
 export interface JsonSchema {
-  readonly type?: string;
+  readonly type?: string | readonly string[];
   readonly description?: string;
   readonly default?: unknown;
   readonly enum?: readonly unknown[];

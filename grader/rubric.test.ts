@@ -93,8 +93,7 @@ test.each([
   [(r: typeof good) => (r.limits.stepBudget = 0), "limits.stepBudget must be a positive number"],
   [
     (r: typeof good) => (r.limits.diskMb = 5),
-    'limits: unknown key "diskMb" (the keys are wallSeconds, memoryMb, stepBudget, testSeconds, compileSeconds, ' +
-      "archiveMb, unpackedMb, fileKb, entries, outputKb, submissionOutputKb)",
+    `limits: unknown key "diskMb" (the keys are ${Object.keys(DEFAULT_LIMITS).join(", ")})`,
   ],
   [
     (r: typeof good) => (r.integrity = { flagged: "zero" }),
