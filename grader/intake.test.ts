@@ -8,6 +8,7 @@ import { pipeline } from "node:stream/promises";
 import * as tar from "tar";
 import yazl from "yazl";
 import { ArchiveLimits } from "./_archive";
+import { SubmissionMember } from "./model";
 import { archiveKind, discoverSubmissions, idOf, isOneSubmission, readSubmission } from "./intake";
 import { makeTar, makeTarGz, makeZip } from "./test-support/archives";
 import { STUDENT_FILES, scratch, writeFiles } from "./test-support/fixtures";
@@ -314,3 +315,121 @@ test("an archive cut off at any byte gets an answer: no hang, no stray error", a
     }
   }
 }, 60_000);
+
+// --- archives inside, parts of a class, folders never read -------------------
+
+test("a zip too big only because of node_modules/ is read without unpacking it, with a warning", async () => {
+  const intake = await readArchive(
+    "heavy.zip",
+    makeZip([
+      ...studentEntries("lab/"),
+      { name: "lab/node_modules/typescript/lib.js", data: randomBytes(400 * 1024), method: "store" },
+      // never read: a bomb where the grader never looks is only its compressed bytes
+      { name: "lab/node_modules/.bin/bomb", data: Buffer.alloc(8 << 20), declaredSize: 10 },
+    ]),
+  );
+  expect(intake.error).toBeUndefined();
+  expect(intake.files.map((f) => f.foundAt)).toEqual(STUDENT_FILES.map((f) => `lab/${f}`));
+  expect(intake.notes).toEqual([
+    '"heavy.zip" is 408.7 KiB, more than the 256 KiB a submission may be, because of node_modules/ (408 KiB), ' +
+      "which the grader never reads: only your files were read from it. Leave node_modules/ out of your submission.",
+  ]);
+});
+
+test("the limits still hold beside node_modules/: too much elsewhere, too big in all, too many entries in all", async () => {
+  const outside = await readArchive(
+    "both.zip",
+    makeZip([
+      { name: "lab/node_modules/x.bin", data: randomBytes(100 * 1024), method: "store" },
+      { name: "lab/video.mp4", data: randomBytes(300 * 1024), method: "store" },
+    ]),
+  );
+  expect(outside.error).toBe(
+    'Cannot read submission "both.zip": it is 400.2 KiB, more than the 256 KiB a submission may be',
+  );
+  const huge = await readArchive(
+    "huge.zip",
+    makeZip([{ name: "node_modules/x.bin", data: randomBytes(2600 * 1024), method: "store" }]),
+  );
+  expect(huge.error).toBe(
+    'Cannot read submission "huge.zip": it is 2.5 MiB, more than the 256 KiB a submission may be',
+  );
+  const crowd = Array.from({ length: 501 }, (_, i) => ({ name: `node_modules/m${i}.js`, data: "" }));
+  const many = await readArchive("crowd.zip", makeZip([...studentEntries(""), ...crowd]));
+  expect(many.error).toBe(
+    'Cannot read submission "crowd.zip": it holds more than 500 entries in all, counting the folders the grader never reads (node_modules/, .git/)',
+  );
+});
+
+test("a folder or archive holding none of the lab's files but one archive is read from that archive", async () => {
+  const dir = path.join(work, "grace");
+  mkdirSync(path.join(dir, "handin"), { recursive: true });
+  writeFileSync(path.join(dir, "handin", "lab.zip"), makeZip(studentEntries("cow-lab/")));
+  writeFileSync(path.join(dir, "README.md"), "see the zip");
+  const folder = await readSubmission({ id: "grace", path: dir, kind: "folder" }, STUDENT_FILES);
+  expect(folder.files.map((f) => f.foundAt)).toEqual(STUDENT_FILES.map((f) => `handin/lab.zip/cow-lab/${f}`));
+  const zipped = await readArchive(
+    "zipped.zip",
+    makeZip([{ name: "lab.tar.gz", data: makeTarGz(studentEntries("")) }]),
+  );
+  expect(zipped.files.map((f) => f.foundAt)).toEqual(STUDENT_FILES.map((f) => `lab.tar.gz/${f}`));
+  // one level only: a zip in a zip in a zip is not opened
+  const deeper = await readArchive(
+    "deeper.zip",
+    makeZip([{ name: "a.zip", data: makeZip([{ name: "b.zip", data: makeZip(studentEntries("")) }]) }]),
+  );
+  expect(deeper.error).toBe(
+    'Cannot read submission "deeper.zip": it holds none of the lab\'s files (uvmcopy.ts, cow.ts, uvmfree.ts), only "a.zip/b.zip"',
+  );
+});
+
+test("the flat files of one student in a class folder are read under their own names", async () => {
+  const klass = writeFiles(path.join(work, "flat-class"), {
+    "doejane_12_34_uvmcopy.ts": "// uvmcopy\n",
+    "doejane_12_34_cow-1.ts": "// cow\n",
+    "roejohn_13_35_cow.ts": "// not jane's\n",
+  });
+  const intake = await readSubmission(
+    {
+      id: "doejane_12",
+      path: klass,
+      kind: "folder",
+      members: [
+        { path: "doejane_12_34_uvmcopy.ts", kind: "file", as: "uvmcopy.ts" },
+        { path: "doejane_12_34_cow-1.ts", kind: "file", as: "cow.ts" },
+      ],
+    },
+    STUDENT_FILES,
+  );
+  expect(intake.files.map((f) => [f.path, f.foundAt, f.text])).toEqual([
+    ["src/kernel/uvmcopy.ts", "uvmcopy.ts", "// uvmcopy\n"],
+    ["src/kernel/cow.ts", "cow.ts", "// cow\n"],
+  ]);
+  expect(intake.missing).toEqual(["src/kernel/uvmfree.ts"]);
+});
+
+test("a folder, an archive and a file inside a class zip are each read as a submission", async () => {
+  const klass = path.join(work, "class-of.zip");
+  writeFileSync(
+    klass,
+    makeZip([
+      ...studentEntries("export/alice/"),
+      { name: "export/bob.zip", data: makeZip(studentEntries("lab/")) },
+      { name: "export/carol_1_2_cow.ts", data: "// carol\n" },
+      { name: "export/alice-old/../../escape.ts", data: "x" },
+    ]),
+  );
+  const read = (members: SubmissionMember[]) =>
+    readSubmission({ id: "x", path: klass, kind: "zip", members }, STUDENT_FILES, SMALL);
+  const alice = await read([{ path: "export/alice", kind: "folder", as: "alice" }]);
+  expect(alice.files.map((f) => f.foundAt)).toEqual(STUDENT_FILES);
+  const bob = await read([{ path: "export/bob.zip", kind: "zip", as: "bob.zip" }]);
+  expect(bob.files.map((f) => f.foundAt)).toEqual(STUDENT_FILES.map((f) => `lab/${f}`));
+  const carol = await read([{ path: "export/carol_1_2_cow.ts", kind: "file", as: "cow.ts" }]);
+  expect(carol.files.map((f) => [f.foundAt, f.text])).toEqual([["cow.ts", "// carol\n"]]);
+  const old = await read([{ path: "export/alice-old", kind: "folder", as: "alice-old" }]);
+  expect(old.error).toBe(
+    'Cannot read submission "alice-old": it holds none of the lab\'s files (uvmcopy.ts, cow.ts, uvmfree.ts); every entry was refused (see the messages below)',
+  );
+  expect(old.notes[1]).toBe('Cannot read submission "alice-old": entry "../../escape.ts" leaves the archive');
+});

@@ -14,7 +14,9 @@
 
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { ArchiveLimits, Listing, entryPath, listSubmission } from "./_archive";
+import { ArchiveLimits, Listing, Oversize, entryPath, sizeText } from "./_archive";
+import { archiveKind, idOf, safeId } from "./_names";
+import { listSource } from "./_source";
 import { Intake, Limits, StudentFile, SubmissionKind, SubmissionSource } from "./model";
 import { DEFAULT_LIMITS } from "./rubric";
 
@@ -31,25 +33,7 @@ export function intakeLimits(limits: Limits): ArchiveLimits {
 /** Refused entries named one by one in a submission's notes; the rest are counted. */
 const REFUSALS_SHOWN = 10;
 
-const ARCHIVES: readonly [string, SubmissionKind][] = [
-  [".tar.gz", "tar.gz"],
-  [".tgz", "tar.gz"],
-  [".zip", "zip"],
-];
-
-/** The archive kind a file name says, or null. */
-export function archiveKind(name: string): SubmissionKind | null {
-  const lower = name.toLowerCase();
-  for (const [ext, kind] of ARCHIVES) if (lower.endsWith(ext)) return kind;
-  return null;
-}
-
-/** A file or folder name without its archive extension: the student's id. */
-export function idOf(name: string): string {
-  const lower = name.toLowerCase();
-  for (const [ext] of ARCHIVES) if (lower.endsWith(ext)) return name.slice(0, -ext.length);
-  return name;
-}
+export { archiveKind, idOf, safeId } from "./_names";
 
 /**
  * Every submission the paths name, in a stable order (by id). Throws a
@@ -90,12 +74,6 @@ function uniqueIds(found: SubmissionSource[]): SubmissionSource[] {
   });
 }
 
-/** An id usable as a folder name: anything but letters, digits, ".", "-", "_" and "@" becomes "_". */
-export function safeId(id: string): string {
-  const s = id.replace(/[^A-Za-z0-9._@-]/g, "_").replace(/^\.+/, "_");
-  return s === "" ? "_" : s;
-}
-
 /** Whether folder `dir` is one student's submission (see the rule at the top of this file). */
 export function isOneSubmission(dir: string, studentFiles: readonly string[]): boolean {
   for (const f of studentFiles) {
@@ -134,14 +112,14 @@ export async function readSubmission(
   limits: ArchiveLimits = intakeLimits(DEFAULT_LIMITS),
 ): Promise<Intake> {
   const names = new Set(studentFiles.map((f) => path.basename(f)));
-  const shown = path.basename(source.path);
+  const shown = shownName(source);
   const unreadable = (why: string, notes: readonly string[] = []): Intake => {
     const error = `Cannot read submission "${shown}": ${why}`;
     return { source, files: [], missing: [...studentFiles], notes: [error, ...notes], error };
   };
   let listing: Listing;
   try {
-    listing = await listSubmission(source.path, source.kind, {
+    listing = await listSource(source, {
       wanted: (p) => names.has(p.slice(p.lastIndexOf("/") + 1)),
       limits,
     });
@@ -151,6 +129,7 @@ export async function readSubmission(
   const files: StudentFile[] = [];
   const missing: string[] = [];
   const notes: string[] = refusalNotes(listing, shown, source.kind);
+  if (listing.oversize !== undefined) notes.push(oversizeNote(listing.oversize, shown));
   if (listing.paths.length === 0 && listing.refused.length === 0)
     return unreadable(source.kind === "folder" ? "the folder is empty" : "the archive is empty");
   for (const want of studentFiles) {
@@ -179,6 +158,22 @@ export async function readSubmission(
   }
   if (files.length === 0) return unreadable(noStudentFile(listing, studentFiles), notes);
   return { source, files, missing, notes };
+}
+
+/** How a submission is named in its messages: its folder or archive, or its one member. */
+function shownName(source: SubmissionSource): string {
+  const m = source.members;
+  if (m === undefined) return path.basename(source.path);
+  return m.length === 1 ? m[0]!.path.slice(m[0]!.path.lastIndexOf("/") + 1) : source.id;
+}
+
+// What a zip over its size limit because of node_modules/ (and the like) tells the student.
+function oversizeNote(o: Oversize, shown: string): string {
+  const folders = o.skipped.map((s) => `${s.folder}/ (${sizeText(s.bytes)})`).join(", ");
+  return (
+    `"${shown}" is ${sizeText(o.bytes)}, more than the ${sizeText(o.limit)} a submission may be, because of ${folders}, ` +
+    `which the grader never reads: only your files were read from it. Leave ${o.skipped.map((s) => `${s.folder}/`).join(" and ")} out of your submission.`
+  );
 }
 
 // One note per refused entry: 'Cannot read submission "alice.zip": entry "../../etc/x" leaves the archive'.
