@@ -7,11 +7,13 @@
 // for nothing). A stopped checker is killed and started again at once, in
 // the background, so the next submission finds it warm.
 
-import { ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import path from "node:path";
 import type { CompileFile, CompileReply, CompileRequest } from "./_compile-child";
 import { cpuTimeMs, processTree } from "./_cputime";
 import { Reaper } from "./_reaper";
 import { Diagnostic } from "./model";
+import { IsolationLayer, Sandboxed, forkSandboxed } from "./sandbox/isolation";
 
 export interface CheckerOptions {
   /** The compiler process's entry (the kit's worker/_compile-child.js). */
@@ -25,6 +27,8 @@ export interface CheckerOptions {
   readonly wallMs: number;
   /** Heap of the compiler's process, in MB. */
   readonly memoryMb: number;
+  /** The operating-system layer the process runs under. */
+  readonly isolation: IsolationLayer;
   readonly reaper?: Reaper | undefined;
 }
 
@@ -53,6 +57,7 @@ const STDERR_LIMIT = 4000;
 
 export class Checker {
   readonly #options: CheckerOptions;
+  #box: Sandboxed | null = null;
   #child: ChildProcess | null = null;
   /** The checker's processes (its own and any a sandbox put above it), found when it is ready. */
   #tree: number[] = [];
@@ -72,8 +77,17 @@ export class Checker {
   start(): Promise<void> {
     if (this.#ready !== null) return this.#ready;
     if (this.#closed) return Promise.reject(new Error("The compiler's process was closed"));
-    const child = forkChecker(this.#options.entry, this.#options.memoryMb);
+    let box: Sandboxed;
+    try {
+      box = forkChecker(this.#options);
+    } catch (e) {
+      return Promise.reject(
+        new Error(`Cannot start the compiler's process (${this.#options.entry}): ${(e as Error).message}`),
+      );
+    }
+    const child = box.child;
     this.starts++;
+    this.#box = box;
     this.#child = child;
     this.#stderr = "";
     this.#options.reaper?.watch(child.pid);
@@ -84,6 +98,7 @@ export class Checker {
     child.once("close", () => {
       this.#options.reaper?.forget(child.pid);
       if (this.#child === child) {
+        this.#box = null;
         this.#child = null;
         this.#ready = null;
       }
@@ -168,24 +183,28 @@ export class Checker {
   }
 
   #kill(): void {
-    const child = this.#child;
+    const box = this.#box;
+    this.#box = null;
     this.#child = null;
     this.#ready = null;
-    if (child !== null && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    box?.kill();
   }
 }
 
-// ISOLATION: the one place a checker process is started. The checker reads
-// student files as text and never runs them, but it is still where hostile
-// input meets the TypeScript compiler: when grader/sandbox/isolation.ts
-// lands, fork through it here (a clean environment, no network, no writes,
-// killed with everything it started). Its CPU time is read over the whole
-// tree below the pid forked here, so a sandbox in between changes nothing.
-function forkChecker(entry: string, memoryMb: number): ChildProcess {
-  return fork(entry, [], {
-    execArgv: [`--max-old-space-size=${memoryMb}`, "--stack-size=984"],
-    env: { PATH: process.env.PATH ?? "", LANG: "C.UTF-8" },
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
+// The one place a checker process is started. It reads student files as
+// text and never runs them, but it is where hostile input meets the
+// TypeScript compiler, so it runs under the batch's isolation layer like a
+// grading worker: a clean environment, no network, no writes, reads of its
+// own scripts (with the compiler in the node_modules above them) and of the
+// kit's project alone, killed with everything it started. Its CPU time is
+// read over the whole tree below the process forked here, so the sandbox's
+// own processes in between (a shell, bubblewrap) change nothing.
+function forkChecker(options: CheckerOptions): Sandboxed {
+  return forkSandboxed(options.entry, {
+    layer: options.isolation,
+    read: [path.dirname(options.entry), options.project],
+    execArgv: [`--max-old-space-size=${options.memoryMb}`, "--stack-size=984"],
+    stderr: "pipe",
     serialization: "advanced",
   });
 }

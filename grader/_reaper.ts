@@ -5,7 +5,8 @@
 // core forever. The grader tells the reaper each process it starts and
 // each one that ended; when the grader's channel closes, the reaper kills
 // those still running and exits. It does nothing else, so it never misses
-// that moment.
+// that moment. A process that leads a process group of its own (a worker
+// under the unprivileged-user layer) is killed with its group.
 //
 // Only node's own modules are imported: this file runs from the kit's cache.
 
@@ -58,17 +59,20 @@ export class Reaper {
 function main(): void {
   const watched = new Map<number, string>();
   process.on("message", (m: ReaperMessage) => {
-    if ("watch" in m) watched.set(m.watch, commandOf(m.watch));
+    if ("watch" in m) watched.set(m.watch, startOf(m.watch));
     else watched.delete(m.forget);
   });
   process.on("disconnect", () => {
-    for (const [pid, command] of watched) {
-      // a pid reused since by another program is left alone (where /proc tells)
-      if (command === "" || commandOf(pid) === command) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // it ended meanwhile
+    for (const [pid, start] of watched) {
+      // a pid reused since by another process is left alone (where /proc tells); the start
+      // time, unlike the command line, stays when a process becomes another program (exec)
+      if (start === "" || startOf(pid) === start) {
+        for (const target of [pid, -pid]) {
+          try {
+            process.kill(target, "SIGKILL");
+          } catch {
+            // it ended meanwhile, or leads no group
+          }
         }
       }
     }
@@ -76,9 +80,11 @@ function main(): void {
   });
 }
 
-function commandOf(pid: number): string {
+/** When process `pid` started (field 22 of /proc/<pid>/stat, in clock ticks since boot); "" where /proc does not tell. */
+function startOf(pid: number): string {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
   } catch {
     return "";
   }

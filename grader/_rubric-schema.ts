@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Counters } from "../solution/src/hw/machine";
 import type { ProcFigures } from "../solution/src/scenario/run";
 import { INTEGRITY_POLICIES, Limits, VISIBILITIES } from "./model";
-import type { JsonSchema } from "./_schema-issues";
+import { JsonSchema, jsonSchemaOf } from "./_schema-issues";
 import { closest } from "./_suggest";
 
 /** The limits a rubric leaves out. */
@@ -249,5 +249,5 @@ export type RawRubric = z.output<typeof RUBRIC_SCHEMA>;
 
 /** The rubric's shape as JSON Schema (what its input may be), for the README's table and key suggestions. */
 export function rubricJsonSchema(): JsonSchema {
-  return z.toJSONSchema(RUBRIC_SCHEMA, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  return jsonSchemaOf(RUBRIC_SCHEMA);
 }

@@ -90,6 +90,11 @@ export function fileError(action: string, sentences: readonly string[]): Error {
   return new Error(`${action}: ${sentences.length} mistakes:${shown.join("")}${more}`);
 }
 
+/** A schema's JSON Schema, of what its input may be (for known keys and the rubric's table). */
+export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+}
+
 /** The part of JSON Schema this kit reads. */
 export interface JsonSchema {
   readonly type?: string | readonly string[];

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { CompileFile } from "./_compile-child";
 import { Compiled, Compiler, CompilerOptions } from "./compile";
 import { prepareKit } from "./kit";
+import { whyUnavailable } from "./sandbox/isolation";
 import { FIXTURE_LAB, STUDENT_FILES, scratch, solutionText } from "./test-support/fixtures";
 
 jest.setTimeout(120_000);
@@ -249,3 +250,24 @@ test("the real compiler: recursive types cost their own submission its budget of
     c.close();
   }
 });
+
+for (const layer of ["bwrap", "user"] as const) {
+  (whyUnavailable(layer) === null ? test : test.skip)(
+    `the real compiler under isolation ${layer}: type errors found, recursive types stopped at their budget of CPU time`,
+    async () => {
+      const budget = 2000;
+      const c = realCompiler({ cpuMs: budget, wallMs: 120_000, isolation: layer });
+      try {
+        const cow = solutionText("src/kernel/cow.ts");
+        const stopped = await c.compile(reference(cow + RECURSIVE_TYPES));
+        expect([stopped.stopped, stopped.files.length]).toEqual([{ kind: "cpu", ms: budget }, 3]);
+        expect(stopped.cpuMs).toBeGreaterThan(budget); // counted in the checker, below the sandbox's own processes
+        const typed = await c.compile(reference(`${cow}\nexport const a: number = "a";\n`));
+        expect(typed.typeErrors.map((d) => [d.file, d.code])).toEqual([["src/kernel/cow.ts", 2322]]);
+        expect(typed.notTypeChecked).toBeUndefined();
+      } finally {
+        c.close();
+      }
+    },
+  );
+}

@@ -12,6 +12,7 @@ import type { CompileFile } from "./_compile-child";
 import { Checker, CheckerAnswer, CheckerStop } from "./_checker";
 import { Reaper } from "./_reaper";
 import { Diagnostic, IntegrityFlag } from "./model";
+import type { IsolationLayer } from "./sandbox/isolation";
 
 export type { CheckerStop } from "./_checker";
 
@@ -29,6 +30,8 @@ export interface CompilerOptions {
   readonly checkers?: number;
   /** Heap of each checker's process, in MB. */
   readonly memoryMb: number;
+  /** The operating-system layer the checkers run under (default none: plain child processes). */
+  readonly isolation?: IsolationLayer;
   readonly reaper?: Reaper;
 }
 
@@ -61,9 +64,9 @@ export class Compiler {
   #closed = false;
 
   constructor(options: CompilerOptions) {
-    const { checkers = 1, wallMs = 4 * options.cpuMs, ...rest } = options;
+    const { checkers = 1, wallMs = 4 * options.cpuMs, isolation = "none", ...rest } = options;
     const n = Math.max(1, checkers);
-    this.#checkers = Array.from({ length: n }, () => new Checker({ ...rest, wallMs }));
+    this.#checkers = Array.from({ length: n }, () => new Checker({ ...rest, wallMs, isolation }));
     this.#idle = Array.from({ length: n }, (_, i) => i);
   }
 

@@ -11,6 +11,7 @@ import { readSubmission } from "./intake";
 import { prepareKit } from "./kit";
 import { WorkerPool } from "./pool";
 import { testKey } from "./protocol";
+import { runRequestOf } from "./request";
 import { runSubmission } from "./run";
 import { createWorkspace, removeWorkspace } from "./workspace";
 import { LAB, ROOT, STUDENT_FILES, labUnderTest, scratch, solutionSubmission } from "./test-support/fixtures";
@@ -31,18 +32,7 @@ async function underRunner(labDir: string, submission: string): Promise<Outcomes
   try {
     const report = await runSubmission(
       pool,
-      {
-        kit: kit.cacheDir,
-        workspace: ws.dir,
-        studentFiles: kit.rubric.studentFiles,
-        testFiles: kit.testFiles,
-        scenarios: [],
-        stepBudget: 50_000_000,
-        testMs: 30_000,
-        seed: 1,
-        outputChars: 4096,
-        submissionOutputChars: 65536,
-      },
+      { ...runRequestOf(kit, ws.dir, 1), scenarios: [], stepBudget: 50_000_000, testMs: 30_000 },
       [],
       { unitMs: 30_000, wallMs: 300_000, memoryMb: kit.rubric.limits.memoryMb },
     );

@@ -29,10 +29,11 @@ import { Kit, KitOptions, prepareKit } from "./kit";
 import { BatchSummary, Intake, RunReport, SubmissionResult, SubmissionSource } from "./model";
 import { RunPlanUnit, planOf } from "./plan";
 import { WorkerPool } from "./pool";
-import { ScenarioJob } from "./protocol";
 import { gradescopeResults } from "./results";
 import { rubricIdOf } from "./rubric";
+import { IsolationLayer, chooseIsolation } from "./sandbox/isolation";
 import type { TemplateSet } from "./report/templates";
+import { runRequestOf } from "./request";
 import { RunLimits, runSubmission } from "./run";
 import { graderErrorResult, score, withGraderError } from "./score";
 import { summarize, writeSummary } from "./summary";
@@ -68,6 +69,12 @@ export interface GradeOptions extends KitOptions {
   readonly jobs?: number;
   /** Seeds Math.random in the tests (default 1). */
   readonly seed?: number;
+  /**
+   * The operating-system layer student code runs under (sandbox/isolation.ts);
+   * default the strongest that works here. With none working, the batch is
+   * refused unless "none" is asked for.
+   */
+  readonly isolation?: IsolationLayer;
   /** Each path is one submission, whatever it holds (Gradescope's submission folder). */
   readonly asOneSubmission?: boolean;
   /** A baseline computed earlier (the Gradescope autograder ships one); default: run the reference. */
@@ -112,6 +119,7 @@ export interface BatchOutcome {
 /** Grades every submission the paths name; throws only for the instructor's mistakes (a path, the rubric). */
 export async function gradeBatch(paths: readonly string[], options: GradeOptions): Promise<BatchOutcome> {
   const t0 = performance.now();
+  const isolation = chooseIsolation(options.isolation);
   // loaded only when reports are wanted (a dynamic import, so the autograder's bundle leaves it out)
   const report = options.reports === false ? null : await import("./report/report");
   const templates = report === null ? null : (options.templates ?? report.prepareTemplates());
@@ -125,7 +133,14 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
   const prepareMs = performance.now() - t0;
   const limits = kit.rubric.limits;
   const reaper = new Reaper(path.join(kit.cacheDir, "worker", "_reaper.js"));
-  const pool = new WorkerPool({ entry: kit.workerEntry, memoryMb: limits.memoryMb, warm: jobs, reaper });
+  const pool = new WorkerPool({
+    entry: kit.workerEntry,
+    memoryMb: limits.memoryMb,
+    warm: jobs,
+    reaper,
+    isolation,
+    read: [kit.cacheDir],
+  });
   const compiler = new Compiler({
     entry: path.join(kit.cacheDir, "worker", "_compile-child.js"),
     project: path.dirname(kit.kitSrc),
@@ -142,10 +157,10 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
     const baseline = options.baseline ?? (await establishBaseline(kit, pool, seed));
     const baselineMs = performance.now() - t1;
     options.onEvent?.({ type: "baseline", warnings: baseline.warnings });
-    const batchKey = batchKeyOf(kit, seed, options.baseline);
+    const batchKey = batchKeyOf(kit, seed, options.baseline, isolation);
     const results: SubmissionResult[] = [];
     const resumed: string[] = [];
-    const meta = { graderVersion: GRADER_VERSION, seed, warnings: baseline.warnings };
+    const meta = { graderVersion: GRADER_VERSION, seed, warnings: baseline.warnings, isolation };
     let startupMs = 0;
     let testMs = 0;
     const gradeOne = async (source: SubmissionSource): Promise<void> => {
@@ -160,7 +175,7 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
           result = earlier;
           resumed.push(source.id);
         } else {
-          result = await gradeIntake(kit, intake, { pool, baseline, compiler, seed });
+          result = await gradeIntake(kit, intake, { pool, baseline, compiler, seed, isolation });
           startupMs += result.timing.startupMs;
           testMs += result.timing.testMs;
           writeResult(dir, result, result.status === "graded" ? key : null);
@@ -195,7 +210,7 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
     if (report !== null && templates !== null) {
       const written = await report.writeReports(
         { kit, sources, results, summary },
-        { out: options.out, templates, jobs },
+        { out: options.out, templates, jobs, isolation },
       );
       if (written.failed.length > 0) {
         // a report the grader could not write is its own failure, told in that submission's results
@@ -231,6 +246,7 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
 }
 
 interface Shared {
+  readonly isolation?: IsolationLayer;
   readonly pool: WorkerPool;
   readonly baseline: Baseline;
   readonly compiler: Compiler;
@@ -243,7 +259,11 @@ interface Shared {
  */
 export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Promise<SubmissionResult> {
   const t0 = performance.now();
-  const meta = { graderVersion: GRADER_VERSION, seed: shared.seed };
+  const meta = {
+    graderVersion: GRADER_VERSION,
+    seed: shared.seed,
+    ...(shared.isolation !== undefined ? { isolation: shared.isolation } : {}),
+  };
   const timing = (report: RunReport | null) => ({
     totalMs: performance.now() - t0,
     startupMs: report?.startupMs ?? 0,
@@ -270,7 +290,7 @@ export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Pro
       stage = "running the tests";
       const runs = ws.syntaxErrors.length === 0 && ws.notCompiled === undefined;
       const report = runs
-        ? await runSubmission(shared.pool, request(kit, ws.dir, shared.seed), shared.baseline.plan, limitsOf(kit))
+        ? await runSubmission(shared.pool, runRequestOf(kit, ws.dir, shared.seed), shared.baseline.plan, limitsOf(kit))
         : null;
       stage = "scoring your submission";
       faultPoint("score", intake.source.id);
@@ -303,10 +323,12 @@ interface Finished {
  * The key of everything a result depends on apart from the submission: the
  * grader's version and the package's, the compiled kit (hidden suites,
  * threshold scenarios, the provided code, the worker), the rubric (its
- * version, points, thresholds, limits) and the seed.
+ * version, points, thresholds, limits), the seed and the isolation layer
+ * (a result never claims a layer it was not graded under).
  */
-function batchKeyOf(kit: Kit, seed: number, baseline: Baseline | undefined): string {
+function batchKeyOf(kit: Kit, seed: number, baseline: Baseline | undefined, isolation: IsolationLayer): string {
   const h = createHash("sha256");
+  h.update(`isolation ${isolation}\0`);
   h.update(`grader ${GRADER_VERSION}\0package ${packageVersion()}\0kit ${path.basename(kit.cacheDir)}\0`);
   h.update(`rubric ${JSON.stringify(kit.rubric)}\0seed ${seed}\0`);
   if (baseline !== undefined) h.update(`baseline ${JSON.stringify(baseline)}\0`);
@@ -413,7 +435,7 @@ export async function establishBaseline(kit: Kit, pool: WorkerPool, seed: number
   try {
     if (ws.syntaxErrors.length > 0)
       throw new Error(`the reference solution does not compile: ${ws.syntaxErrors[0]!.message}`);
-    report = await runSubmission(pool, request(kit, ws.dir, seed), [], limitsOf(kit));
+    report = await runSubmission(pool, runRequestOf(kit, ws.dir, seed), [], limitsOf(kit));
   } finally {
     removeWorkspace(ws);
   }
@@ -449,27 +471,6 @@ export async function establishBaseline(kit: Kit, pool: WorkerPool, seed: number
       );
   }
   return { plan: planOf(report.outcomes.filter((o) => !o.key.endsWith("› (loading)"))), figures, warnings };
-}
-
-function request(kit: Kit, workspace: string, seed: number) {
-  const scenarios: ScenarioJob[] = kit.rubric.thresholds.map((t) => ({
-    id: t.id,
-    file: path.join(kit.cacheDir, "thresholds", t.scenario),
-    figure: t.figure,
-  }));
-  const limits = kit.rubric.limits;
-  return {
-    kit: kit.cacheDir,
-    workspace,
-    studentFiles: kit.rubric.studentFiles,
-    testFiles: kit.testFiles,
-    scenarios,
-    stepBudget: limits.stepBudget,
-    testMs: limits.testSeconds * 1000,
-    seed,
-    outputChars: limits.outputKb * 1024,
-    submissionOutputChars: limits.submissionOutputKb * 1024,
-  };
 }
 
 function limitsOf(kit: Kit): RunLimits {

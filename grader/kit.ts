@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { loadLab, repoRoot } from "../labs/lab";
+import { labOfFolder, repoRoot } from "../labs/lab";
 import { transpile } from "./_compiler";
 
 export { COMPILER_OPTIONS, transpile } from "./_compiler";
@@ -61,7 +61,7 @@ export const WORKER_SOURCES = [
   "worker.ts",
   "_harness.ts",
   "protocol.ts",
-  "_realm.ts",
+  "_modules.ts",
   "_reaper.ts",
   "_compile-child.ts",
   "_compiler.ts",
@@ -74,8 +74,7 @@ export function prepareKit(lab: string, options: KitOptions = {}): Kit {
   const root = options.root ?? repoRoot();
   const labDir = path.resolve(options.labDir ?? path.join(root, "labs", lab));
   const rubric = loadRubric(labDir);
-  const labJson = existsSync(path.join(labDir, "lab.json")) ? labDir : path.join(root, "labs", rubric.lab);
-  const def = loadLab(path.basename(labJson), path.dirname(path.dirname(labJson)));
+  const def = labOfFolder(labDir, rubric.lab, root);
   const kitSrc = path.join(def.solution, "src");
   const starterSrc = path.join(def.starter, "src");
   const testsDir = path.join(labDir, "tests");

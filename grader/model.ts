@@ -3,6 +3,8 @@
 // a run, a scored result (one submission) and the batch summary (a class).
 // Reports render these; templates get them ready-made (STYLE.md, point 9).
 
+import type { IsolationLayer } from "./sandbox/isolation";
+
 /** Gradescope's visibility settings, per test and for a whole result. */
 export type Visibility = "visible" | "after_due_date" | "after_published" | "hidden";
 
@@ -21,6 +23,12 @@ export interface Limits {
   readonly memoryMb: number;
   /** Machine steps a booted machine may run before it stops (boot({stepBudget})). */
   readonly stepBudget: number;
+  /** Engine steps the student's code may take in one unit (solution/src/engine/limits.ts). */
+  readonly engineSteps: number;
+  /** The engine's heap for the student's code, in MiB. */
+  readonly engineMemoryMb: number;
+  /** The engine's stack for the student's code, in KiB. */
+  readonly engineStackKb: number;
   /** CPU time for one test before it is stopped from outside. */
   readonly testSeconds: number;
   /** Time to compile, check and type-check one submission's files (in a process of its own). */
@@ -337,6 +345,8 @@ export interface SubmissionResult {
   readonly flags?: readonly IntegrityFlag[];
   /** For the instructor only: what went wrong in the grader itself. */
   readonly graderError?: string;
+  /** The operating-system layer the student's code ran under (grader/sandbox); "none": no isolation. */
+  readonly isolation?: IsolationLayer;
   /** Timings: never part of a score, left out when two results are compared. */
   readonly timing: { readonly totalMs: number; readonly startupMs: number; readonly testMs: number };
 }
@@ -381,6 +391,8 @@ export interface BatchSummary {
   readonly items: readonly ItemStats[];
   /** Messages for the instructor about the batch itself (the rubric, the reference run). */
   readonly warnings: readonly string[];
+  /** The operating-system layer student code ran under (grader/sandbox); "none": no isolation. */
+  readonly isolation?: IsolationLayer;
   /** Every entry of the paths graded, in order: graded (with its id) or not, and why. */
   readonly entries?: readonly ClassEntry[];
 }

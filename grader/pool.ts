@@ -2,11 +2,12 @@
 // the test runner, says "ready", and then serves exactly one submission (or
 // what is left of one after a time-out) before it is discarded; a new one is
 // forked in the background to take its place. Workers get a heap limit, an
-// environment of their own (none of the grader's variables) and no stdin.
+// environment of their own (none of the grader's variables) and no stdin,
+// and run under the batch's isolation layer (sandbox/isolation.ts).
 
-import { ChildProcess, fork } from "node:child_process";
 import { Reaper } from "./_reaper";
 import { RunRequest, WorkerMessage } from "./protocol";
+import { IsolationLayer, Sandboxed, forkSandboxed } from "./sandbox/isolation";
 
 export interface PoolOptions {
   /** The worker's compiled entry (Kit.workerEntry). */
@@ -17,21 +18,29 @@ export interface PoolOptions {
   readonly warm: number;
   /** Kills the workers if the grader dies first. */
   readonly reaper?: Reaper;
+  /**
+   * The layer workers run under; default "none", for the kit's own code
+   * alone (the reference's run, tests' stand-ins): gradeBatch always says.
+   */
+  readonly isolation?: IsolationLayer;
+  /** What a worker may read besides its entry (and node_modules): the kit's compiled cache. */
+  readonly read?: readonly string[];
 }
 
 const STDERR_LIMIT = 4000;
 
 /** One worker process, ready for its single request. */
 export class Worker {
-  readonly #child: ChildProcess;
+  readonly #box: Sandboxed;
   #stderr = "";
   #exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** When fork() was called, and how long the worker took to be ready (ms). */
   readonly forkedAt: number;
   readyMs = 0;
 
-  constructor(child: ChildProcess) {
-    this.#child = child;
+  constructor(box: Sandboxed) {
+    this.#box = box;
+    const child = box.child;
     this.forkedAt = performance.now();
     child.stderr?.on("data", (d: Buffer) => {
       if (this.#stderr.length < STDERR_LIMIT) this.#stderr += d.toString("utf8").slice(0, STDERR_LIMIT);
@@ -39,11 +48,12 @@ export class Worker {
     child.stdout?.resume(); // what the code prints goes to the console hooks; anything else is dropped
     // "close", not "exit": Node may emit "exit" while the worker's last IPC
     // messages (its results, "done") are still queued; "close" comes after them
-    this.#exited = new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
+    this.#exited = new Promise((resolve) => child.once("close", (code, signal) => resolve(box.ending(code, signal))));
   }
 
+  /** The node process's pid (under bubblewrap, not bubblewrap's): /proc/<pid> tells its CPU time and memory. */
   get pid(): number | undefined {
-    return this.#child.pid;
+    return this.#box.pid;
   }
 
   /** What the worker wrote to stderr (the start of it): V8's out-of-memory report lands there. */
@@ -56,16 +66,16 @@ export class Worker {
   }
 
   onMessage(listener: (m: WorkerMessage) => void): void {
-    this.#child.on("message", listener);
+    this.#box.child.on("message", listener);
   }
 
   send(req: RunRequest): void {
-    this.#child.send(req);
+    this.#box.child.send(req);
   }
 
-  /** Stops the worker at once (SIGKILL: a synchronous loop ignores anything gentler). */
+  /** Stops the worker and all it started, at once (SIGKILL: a synchronous loop ignores anything gentler). */
   kill(): void {
-    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill("SIGKILL");
+    this.#box.kill();
   }
 }
 
@@ -130,13 +140,21 @@ export class WorkerPool {
 
   #start(): Promise<Worker | string> {
     this.forked++;
-    const child = fork(this.#options.entry, [], {
-      execArgv: [`--max-old-space-size=${this.#options.memoryMb}`, "--stack-size=984"],
-      env: { FORCE_COLOR: "0", NO_COLOR: "1", TZ: "UTC", LANG: "C.UTF-8", PATH: process.env.PATH ?? "" },
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      serialization: "advanced",
-    });
-    const w = new Worker(child);
+    let box: Sandboxed;
+    try {
+      box = forkSandboxed(this.#options.entry, {
+        layer: this.#options.isolation ?? "none",
+        read: this.#options.read ?? [],
+        execArgv: [`--max-old-space-size=${this.#options.memoryMb}`, "--stack-size=984"],
+        stdout: "pipe",
+        stderr: "pipe",
+        serialization: "advanced",
+      });
+    } catch (e) {
+      return Promise.resolve((e as Error).message); // the layer cannot run it (a path its user cannot read)
+    }
+    const child = box.child;
+    const w = new Worker(box);
     const reaper = this.#options.reaper;
     reaper?.watch(child.pid);
     void w.exited.then(() => reaper?.forget(child.pid));

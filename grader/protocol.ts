@@ -31,8 +31,10 @@ export interface RunRequest {
   readonly type: "run";
   /** The compiled kit: src/ (provided code), tests/ (hidden suites). */
   readonly kit: string;
-  /** Holds the student files, compiled, at their paths (src/kernel/cow.js). */
-  readonly workspace: string;
+  /** The student files, compiled: their JavaScript runs in the worker's sandbox, never as a file. */
+  readonly files: readonly { readonly rel: string; readonly js: string }[];
+  /** The sandbox's budgets for one unit (engine steps, heap bytes, stack bytes). */
+  readonly engine: { readonly steps: number; readonly memoryBytes: number; readonly stackBytes: number };
   /** The student files' paths, as in the rubric ("src/kernel/cow.ts"). */
   readonly studentFiles: readonly string[];
   /** Suite files relative to <kit>/tests, in order. */
@@ -64,6 +66,8 @@ export type WorkerMessage =
       readonly status: "passed" | "failed" | "skipped";
       readonly message: string;
       readonly logs: string;
+      /** Set when the unit ran out of one of the sandbox's budgets (the status is then "failed"). */
+      readonly limit?: { readonly kind: "steps" | "memory" | "stack"; readonly limit: number };
       readonly scenario?: {
         readonly ok: boolean;
         readonly failures: string[];

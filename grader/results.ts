@@ -40,6 +40,7 @@ export function gradescopeResults(r: SubmissionResult): GradescopeResults {
       lab: r.lab,
       labVersion: r.labVersion,
       seed: r.seed,
+      ...(r.isolation !== undefined ? { isolation: r.isolation } : {}),
       status: r.status,
       figures: Object.fromEntries(
         r.items
@@ -74,5 +75,7 @@ function overview(r: SubmissionResult): string {
   const lines = [`Score: ${r.score} / ${r.maxScore}`];
   for (const p of r.parts) lines.push(`Part ${p.id} (${p.title}): ${p.score} / ${p.maxScore}`);
   for (const p of r.problems) lines.push("", p);
+  if (r.isolation === "none")
+    lines.push("", "Graded without the grader's sandbox (--isolation none): your code ran with the grader's own rights.");
   return lines.join("\n");
 }

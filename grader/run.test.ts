@@ -39,7 +39,8 @@ async function runWith(entry: string) {
       pool,
       {
         kit: work,
-        workspace: work,
+        files: [],
+        engine: { steps: 1000, memoryBytes: 1 << 20, stackBytes: 1 << 16 },
         studentFiles: [],
         testFiles: ["t.test.js"],
         scenarios: [],

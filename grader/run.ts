@@ -229,7 +229,7 @@ function drive(
           if (m.status !== "skipped" && state.current !== m.key)
             return violation("a result for a test that had not started");
           if (m.status !== "skipped" || state.current === m.key) state.current = null;
-          const status: UnitStatus = m.status;
+          const status: UnitStatus = m.limit === undefined ? m.status : limitStatus(m.limit.kind);
           results.set(m.key, {
             key: m.key,
             status,
@@ -326,7 +326,16 @@ export function checkMessage(raw: unknown, logsChars = MESSAGE_CHARS): WorkerMes
       if (!str(m.key, 2000) || !str(m.message) || !str(m.logs, logsChars)) return bad;
       const status = m.status;
       if (!isReported(status)) return bad;
-      const base = { type: "result" as const, key: m.key, status, message: m.message, logs: m.logs };
+      const limit = checkLimit(m.limit);
+      if (limit === "bad") return bad;
+      const base = {
+        type: "result" as const,
+        key: m.key,
+        status,
+        message: m.message,
+        logs: m.logs,
+        ...(limit !== undefined ? { limit } : {}),
+      };
       if (m.scenario === undefined) return base;
       const sc = m.scenario as Record<string, unknown> | null;
       const strings = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 100 && v.every((x) => str(x));
@@ -338,6 +347,23 @@ export function checkMessage(raw: unknown, logsChars = MESSAGE_CHARS): WorkerMes
     default:
       return bad;
   }
+}
+
+type Limit = NonNullable<Extract<WorkerMessage, { type: "result" }>["limit"]>;
+
+// A result's "limit" field: absent, well formed, or "bad".
+function checkLimit(v: unknown): Limit | undefined | "bad" {
+  if (v === undefined) return undefined;
+  if (typeof v !== "object" || v === null) return "bad";
+  const l = v as Record<string, unknown>;
+  if (l.kind !== "steps" && l.kind !== "memory" && l.kind !== "stack") return "bad";
+  if (typeof l.limit !== "number" || !Number.isFinite(l.limit)) return "bad";
+  return { kind: l.kind, limit: l.limit };
+}
+
+/** How a unit that ran out of a sandbox budget is counted: steps as a time-out, memory as a crash, the stack as a failure. */
+function limitStatus(kind: Limit["kind"]): UnitStatus {
+  return kind === "steps" ? "timeout" : kind === "memory" ? "crashed" : "failed";
 }
 
 function isReported(v: unknown): v is "passed" | "failed" | "skipped" {

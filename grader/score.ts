@@ -27,6 +27,7 @@ import {
   Workspace,
 } from "./model";
 import { scenarioKey } from "./protocol";
+import type { IsolationLayer } from "./sandbox/isolation";
 import { formatDiagnostic } from "./typecheck";
 
 export interface ScoreInput {
@@ -40,7 +41,7 @@ export interface ScoreInput {
   readonly outcomes: readonly UnitOutcome[];
   /** Each threshold's figure on the reference solution, by threshold id. */
   readonly reference: Readonly<Record<string, number>>;
-  readonly meta: { readonly graderVersion: string; readonly seed: number };
+  readonly meta: { readonly graderVersion: string; readonly seed: number; readonly isolation?: IsolationLayer };
   readonly timing: SubmissionResult["timing"];
 }
 
@@ -115,6 +116,7 @@ export function score(input: ScoreInput): SubmissionResult {
     problems: problemsOf(input),
     typeErrors: ws?.typeErrors ?? [],
     flags: ws?.flags ?? [],
+    ...(input.meta.isolation !== undefined ? { isolation: input.meta.isolation } : {}),
     timing: input.timing,
   };
 }

@@ -6,11 +6,13 @@ import path from "node:path";
 import { writeAtomic } from "./_atomic";
 import { BatchSummary, ItemStats, Rubric, SubmissionResult, SummaryColumn, SummaryRow } from "./model";
 import { maxScoreOf } from "./rubric";
+import type { IsolationLayer } from "./sandbox/isolation";
 
 export interface SummaryMeta {
   readonly graderVersion: string;
   readonly seed: number;
   readonly warnings: readonly string[];
+  readonly isolation?: IsolationLayer;
 }
 
 /** The class's summary from the results so far (rows sorted by id). */
@@ -60,6 +62,7 @@ export function summarize(rubric: Rubric, results: readonly SubmissionResult[], 
     rows,
     items,
     warnings: [...meta.warnings],
+    ...(meta.isolation !== undefined ? { isolation: meta.isolation } : {}),
   };
 }
 
@@ -116,7 +119,7 @@ ${rows.map((r) => `<tr>${r.join("")}</tr>`).join("\n")}
 ${items.join("\n")}
 </tbody>
 </table>
-<p>Graded by oslab grader ${escapeHtml(s.graderVersion)}, seed ${s.seed}.</p>
+<p>Graded by oslab grader ${escapeHtml(s.graderVersion)}, seed ${s.seed}${s.isolation !== undefined ? `, isolation ${s.isolation}` : ""}.</p>
 </body>
 </html>
 `;

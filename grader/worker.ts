@@ -1,17 +1,22 @@
-// The worker process: started warm (the test runner and Jest's matchers
-// already loaded), it runs exactly one submission's hidden suites and
-// threshold scenarios, then exits. "@lab/..." resolves to the kit's compiled
-// code; a student file, from wherever it is imported, is the submission's,
-// loaded in the student's realm (_realm.ts): the kit, the suites and this
-// file never share an object with it. Before each unit the worker tells the
-// parent which one starts, so that a unit that hangs or kills the process
-// can be named from outside.
+// The worker process: started warm (the test runner, Jest's matchers and
+// the QuickJS engine already loaded), it runs exactly one submission's
+// hidden suites and threshold scenarios, then exits. "@lab/..." resolves to
+// the kit's compiled code; a student file, from wherever it is imported, is
+// the submission's, running in its sandbox (solution/src/engine/sandbox.ts):
+// a QuickJS engine that holds no object of this process, with budgets of
+// engine steps, memory and stack for each unit. Before each unit the worker
+// tells the parent which one starts, so that a unit that hangs or kills the
+// process can be named from outside.
 
 // The workspace is known only at run time, hence require() rather than import.
 /* eslint-disable @typescript-eslint/no-require-imports */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { format, inspect } from "node:util";
-import { StudentRealm, ThrownValue, routeModules } from "./_realm";
+import type { EngineLimit } from "../solution/src/engine/limits";
+import type { Sandbox, ThrownValue } from "../solution/src/engine/sandbox";
+import type { QuickJSWASMModule } from "quickjs-emscripten-core";
+import { routeModules } from "./_modules";
 import { TestEnd, globals, runFile } from "./_harness";
 import { RunRequest, WorkerMessage, figureOf, scenarioKey, testKey } from "./protocol";
 
@@ -20,9 +25,12 @@ const send = (m: WorkerMessage, then?: () => void): void => {
   process.send!(m, undefined, {}, () => then?.());
 };
 
-let workspace = "";
 let kit = "";
-let realm: StudentRealm | null = null;
+let sandbox: Sandbox | null = null;
+let studentFiles: readonly string[] = [];
+let quickjs: QuickJSWASMModule | null = null;
+/** The engine's classes, from the kit (its compiled solution/src/engine). */
+let engine: { EngineLimit: typeof EngineLimit; ThrownValue: typeof ThrownValue } | null = null;
 /** What the current unit printed, and the limits (set by the request). */
 let logs = "";
 let unitChars = 2000;
@@ -30,14 +38,21 @@ let submissionChars = 64 * 1024;
 let printed = 0;
 let stray: unknown[] = [];
 
-/** Installs the module hooks, the console capture and the guards; then waits for one request. */
-function main(): void {
+/** Installs the module hooks, the console capture and the guards, loads the engine; then waits for one request. */
+async function main(): Promise<void> {
   process.setSourceMapsEnabled(true);
   routeModules(
     () => kit,
-    () => realm,
+    () => (sandbox === null ? null : { kit, studentFiles, exports: (rel) => sandbox!.exports(rel) }),
     (request) => (request === "@jest/globals" ? globals : undefined),
   );
+  // the engine's code is the kit's (solution/src/engine), compiled beside this file's folder
+  const own = path.join(__dirname, "..", "src", "engine");
+  quickjs = await (require(path.join(own, "quickjs.js")) as typeof import("../solution/src/engine/quickjs")).loadQuickJS();
+  engine = {
+    EngineLimit: (require(path.join(own, "limits.js")) as typeof import("../solution/src/engine/limits")).EngineLimit,
+    ThrownValue: (require(path.join(own, "sandbox.js")) as typeof import("../solution/src/engine/sandbox")).ThrownValue,
+  };
   for (const name of ["log", "info", "warn", "error", "debug"] as const) {
     console[name] = (...args: unknown[]) => {
       if (printing()) capture(format(...args) + "\n");
@@ -46,8 +61,8 @@ function main(): void {
   process.exit = ((code?: number) => {
     throw new Error(`process.exit(${code ?? ""}) was called; the grader does not let a submission end its process`);
   }) as typeof process.exit;
-  process.on("uncaughtException", (e) => stray.push(realm?.thrown(e) ?? e));
-  process.on("unhandledRejection", (e) => stray.push(realm?.thrown(e) ?? e));
+  process.on("uncaughtException", (e) => stray.push(e));
+  process.on("unhandledRejection", (e) => stray.push(e));
   process.once("message", (req: RunRequest) => {
     run(req).then(
       () => send({ type: "done" }, () => exit(0)),
@@ -80,11 +95,19 @@ function capture(text: string): void {
 }
 
 async function run(req: RunRequest): Promise<void> {
-  workspace = req.workspace;
   kit = req.kit;
   unitChars = req.outputChars;
   submissionChars = req.submissionOutputChars;
-  realm = new StudentRealm({ kit, workspace, studentFiles: req.studentFiles, print: capture, printing });
+  studentFiles = req.studentFiles;
+  const { Sandbox } = require(path.join(kit, "src", "engine", "sandbox.js")) as typeof import("../solution/src/engine/sandbox");
+  sandbox = new Sandbox(quickjs!, {
+    defs: require(path.join(kit, "src", "kernel", "defs.js")) as Record<string, unknown>,
+    pureSource: readFileSync(path.join(kit, "src", "hw", "riscv.js"), "utf8"),
+    files: req.files,
+    limits: req.engine,
+    print: capture,
+    printing,
+  });
   const skip = new Set(req.skip);
   const mainFile = path.join(kit, "src", "kernel", "main.js");
   const tests = path.join(kit, "tests") + path.sep;
@@ -105,6 +128,7 @@ async function run(req: RunRequest): Promise<void> {
   for (const file of req.testFiles) {
     const abs = path.join(kit, "tests", file);
     send({ type: "loading", file });
+    sandbox.startUnit(req.seed); // the student's files load with the suite, on a budget of their own
     try {
       await runFile(
         () => {
@@ -124,15 +148,14 @@ async function run(req: RunRequest): Promise<void> {
     }
   }
   // A threshold's figure is observed, never reported: runScenario (the
-  // kit's code, in this realm) boots a Machine whose counters live in its
+  // kit's code, in this process) boots a Machine whose counters live in its
   // private fields, and the student's functions reach it only through the
-  // wrapped functions of "./defs", whose every effect the machine counts
-  // itself. The figure is read here, by the grader's code, from
-  // machine.counters() at the end of the scenario: no object of this realm
-  // is reachable from the student's (_realm.ts), so student code can neither
-  // change a counter nor this reading, nor send a message of its own. The
-  // parent then accepts only a number for a unit it asked for and computes
-  // every score itself.
+  // host calls of "./defs", whose every effect the machine counts itself.
+  // The figure is read here, by the grader's code, from machine.counters()
+  // at the end of the scenario: the student's code runs in QuickJS, which
+  // holds no object of this process, so it can neither change a counter nor
+  // this reading, nor send a message of its own. The parent then accepts
+  // only a number for a unit it asked for and computes every score itself.
   for (const job of req.scenarios) {
     const key = scenarioKey(job.id);
     if (skip.has(key)) continue;
@@ -149,6 +172,12 @@ async function run(req: RunRequest): Promise<void> {
     } catch (e) {
       const scenario = { ok: false, failures: [cut(describeError(e))], audit: [], value: null };
       result = { type: "result", key, status: "failed", message: cut(describeError(e)), logs, scenario };
+    }
+    const limit = sandbox?.limitHit ?? null;
+    if (limit !== null) {
+      // a budget ran out, whatever the kernel made of it: the figure counts for nothing
+      const scenario = { ok: false, failures: [limit.message], audit: [], value: null };
+      result = { type: "result", key, status: "failed", message: limit.message, logs, scenario, limit: limitOf(limit) };
     }
     await macrotask();
     send(result);
@@ -168,15 +197,25 @@ function start(key: string, seed: number): void {
   logs = "";
   stray = [];
   Math.random = seededRandom(`${seed}:${key}`);
-  realm?.seed(Math.floor(Math.random() * 2 ** 32));
+  sandbox?.startUnit(Math.floor(Math.random() * 2 ** 32));
   send({ type: "start", key });
 }
 
 function finish(end: TestEnd): void {
+  const limit = sandbox?.limitHit ?? null;
+  if (limit !== null) {
+    // the unit ran out of a budget: it fails so, whatever the test or the kernel caught on the way
+    send({ type: "result", key: end.key, status: "failed", message: limit.message, logs, limit: limitOf(limit) });
+    return;
+  }
   const errors = [...end.errors, ...stray];
   const status = end.status === "passed" && errors.length > 0 ? "failed" : end.status;
   const message = cut(errors.map(describeError).join("\n\n"));
   send({ type: "result", key: end.key, status, message, logs });
+}
+
+function limitOf(e: EngineLimit): { kind: EngineLimit["kind"]; limit: number } {
+  return { kind: e.kind, limit: e.limit };
 }
 
 function strings(v: unknown): string[] {
@@ -200,15 +239,16 @@ function cut(text: string): string {
 export function describeError(e: unknown): string {
   if (!(e instanceof Error))
     return `The code threw a value that is not an Error: ${inspect(e, { depth: 2, customInspect: false })}`;
-  if (e instanceof ThrownValue) return e.message;
+  if (engine !== null && (e instanceof engine.ThrownValue || e instanceof engine.EngineLimit)) return e.message;
   const assertion = "matcherResult" in e;
   const head = assertion ? e.message : `${e.name}: ${e.message}`;
-  const roots = [path.join(workspace, "src") + path.sep, path.join(kit, "src") + path.sep];
-  const frames = (realm?.mapStack(e.stack ?? "") ?? e.stack ?? "")
+  // the kit's frames name its compiled files; the student's, from the engine, are already src/... and mapped
+  const roots = [path.join(kit, "src") + path.sep, "(src/"];
+  const frames = (e.stack ?? "")
     .split("\n")
     .filter((l) => /^\s+at /.test(l) && roots.some((r) => l.includes(r)))
     .slice(0, 6)
-    .map((l) => "    " + roots.reduce((t, r) => t.split(r).join("src/"), l.trim()));
+    .map((l) => "    " + l.trim().split(roots[0]!).join("src/"));
   return stripAnsi([head, ...frames].join("\n"));
 }
 
@@ -231,4 +271,8 @@ function seededRandom(seed: string): () => number {
   };
 }
 
-if (require.main === module) main();
+if (require.main === module)
+  main().catch((e: unknown) => {
+    process.stderr.write(`oslab worker: cannot start: ${(e as Error).stack ?? String(e)}\n`);
+    exit(70);
+  });

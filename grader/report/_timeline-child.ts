@@ -4,20 +4,24 @@
 // the parent kills it after a time limit and draws no picture.
 //
 // It loads the kit's compiled code (<kit>/src) with the submission's
-// compiled student files (<workspace>/src/...) in place of the kit's, in the
-// student's realm, the way the grader's worker does. Only node's own modules
-// are imported here (the realm comes from the kit's cache at run time): the
-// parent may run this file straight from TypeScript transpiled alone.
+// compiled student files in place of the kit's, running in a QuickJS
+// sandbox with the grading worker's budgets, the way the grader's worker
+// does. Only node's own modules are imported here (the sandbox and the
+// module hook come from the kit's cache at run time): the parent may run
+// this file straight from TypeScript transpiled alone.
 
 /* eslint-disable @typescript-eslint/no-require-imports */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 /** What the parent sends. */
 export interface TimelineJob {
   /** The compiled kit (src/ inside). */
   readonly kit: string;
-  /** The workspace holding the compiled student files at their paths. */
-  readonly workspace: string;
+  /** The student files, compiled: rel as in the rubric, JavaScript. */
+  readonly files: readonly { readonly rel: string; readonly js: string }[];
+  /** The sandbox's budgets for each scenario. */
+  readonly engine: { readonly steps: number; readonly memoryBytes: number; readonly stackBytes: number };
   /** The student files' paths, as in the rubric ("src/kernel/cow.ts"). */
   readonly studentFiles: readonly string[];
   /** Scenario files, absolute. */
@@ -31,19 +35,26 @@ export interface TimelineJob {
 /** What the child sends back: one entry per scenario, in order. */
 export type TimelineReply = readonly ({ readonly timeline: unknown } | { readonly error: string })[];
 
-function run(job: TimelineJob): TimelineReply {
-  // the student's files load in a realm of their own, as in the grader's
-  // worker (grader/_realm.ts, compiled into the kit's cache): they reach
+async function run(job: TimelineJob): Promise<TimelineReply> {
+  // the student's files run in a sandbox of their own, as in the grader's
+  // worker (solution/src/engine, compiled into the kit's cache): they reach
   // nothing of this process but what "./defs" gives them
-  const { StudentRealm, routeModules } = require(
-    path.join(job.kit, "worker", "_realm.js"),
-  ) as typeof import("../_realm");
-  const realm = new StudentRealm({ ...job, print: () => undefined, printing: () => false });
+  const engine = path.join(job.kit, "src", "engine");
+  const { Sandbox } = require(path.join(engine, "sandbox.js")) as typeof import("../../solution/src/engine/sandbox");
+  const { loadQuickJS } = require(path.join(engine, "quickjs.js")) as typeof import("../../solution/src/engine/quickjs");
+  const { routeModules } = require(path.join(job.kit, "worker", "_modules.js")) as typeof import("../_modules");
+  const sandbox = new Sandbox(await loadQuickJS(), {
+    defs: require(path.join(job.kit, "src", "kernel", "defs.js")) as Record<string, unknown>,
+    pureSource: readFileSync(path.join(job.kit, "src", "hw", "riscv.js"), "utf8"),
+    files: job.files,
+    limits: job.engine,
+  });
   routeModules(
     () => job.kit,
-    () => realm,
+    () => ({ kit: job.kit, studentFiles: job.studentFiles, exports: (rel) => sandbox.exports(rel) }),
   );
   for (const name of ["log", "info", "warn", "error", "debug"] as const) console[name] = () => undefined;
+  sandbox.startUnit(1);
 
   // the lab's code loads once for all the scenarios, as the reference's does in the parent:
   // each scenario boots a fresh machine
@@ -62,10 +73,12 @@ function run(job: TimelineJob): TimelineReply {
     return job.scenarios.map(() => ({ error }));
   }
   return job.scenarios.map((file) => {
+    sandbox.startUnit(1);
     try {
-      return { timeline: build(file) };
+      const timeline = build(file);
+      return sandbox.limitHit !== null ? { error: sandbox.limitHit.message } : { timeline };
     } catch (e) {
-      return { error: describe(e) };
+      return { error: sandbox.limitHit?.message ?? describe(e) };
     }
   });
 }
@@ -92,12 +105,8 @@ export function slim<
 
 if (require.main === module) {
   process.once("message", (job: TimelineJob) => {
-    let reply: TimelineReply;
-    try {
-      reply = run(job);
-    } catch (e) {
-      reply = job.scenarios.map(() => ({ error: (e as Error).message }));
-    }
-    process.send!(reply, undefined, {}, () => process.exit(0));
+    run(job)
+      .catch((e: unknown) => job.scenarios.map(() => ({ error: (e as Error).message })))
+      .then((reply) => process.send!(reply, undefined, {}, () => process.exit(0)));
   });
 }

@@ -7,6 +7,7 @@ import { Kit, prepareKit } from "../kit";
 import { createWorkspace, removeWorkspace } from "../workspace";
 import { FIXTURE_LAB, ROOT, STUDENT_FILES, scratch, solutionSubmission } from "../test-support/fixtures";
 import { SubmissionResult } from "../model";
+import { runRequestOf } from "../request";
 import {
   firstDivergence,
   itemsToPicture,
@@ -16,6 +17,12 @@ import {
   stateDifference,
   submissionTimelines,
 } from "./pictures";
+
+/** The compiled student files and the sandbox budgets for `workspace`, as a report's run gets them. */
+function sandboxed(kit: Kit, workspace: string): { files: { rel: string; js: string }[]; engine: ReturnType<typeof runRequestOf>["engine"] } {
+  const r = runRequestOf(kit, workspace, 1);
+  return { files: [...r.files], engine: r.engine };
+}
 
 jest.setTimeout(60_000);
 
@@ -232,7 +239,7 @@ describe("a submission's timelines, in a child process", () => {
       return await submissionTimelines(
         {
           kit: kit.cacheDir,
-          workspace: ws.dir,
+          ...sandboxed(kit, ws.dir),
           studentFiles: kit.rubric.studentFiles,
           stepBudget: kit.rubric.limits.stepBudget,
           timeoutMs,
@@ -313,7 +320,7 @@ describe("a submission's timelines, in a child process", () => {
         scenarios: pictureScenarios(FIXTURE_LAB, kit.rubric),
         run: {
           kit: kit.cacheDir,
-          workspace: ws.dir,
+          ...sandboxed(kit, ws.dir),
           studentFiles: kit.rubric.studentFiles,
           stepBudget: kit.rubric.limits.stepBudget,
           timeoutMs: 20_000,

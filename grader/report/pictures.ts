@@ -12,7 +12,6 @@
 // report, for the first failed item that uses it. A hidden item never gets
 // a picture: the reference's page tables would show what it expects.
 
-import { fork } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -23,6 +22,7 @@ import { PGSIZE, PTE_COW, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../../soluti
 import { loadScenario } from "../../solution/src/scenario/parse";
 import { ProcessView, StepView, Timeline, buildTimeline } from "../../solution/src/scenario/timeline";
 import { rssKb } from "../run";
+import { IsolationLayer, Sandboxed, forkSandboxed } from "../sandbox/isolation";
 import { Rubric, ScoredItem, SubmissionResult } from "../model";
 import { TimelineJob, TimelineReply, slim } from "./_timeline-child";
 
@@ -132,13 +132,17 @@ export function referenceTimeline(file: string): Timeline {
 export interface SubmissionRun {
   /** The compiled kit (the grader's kit cache: src/ inside). */
   readonly kit: string;
-  /** A workspace with the submission's compiled student files. */
-  readonly workspace: string;
+  /** The submission's compiled student files (rel as in the rubric, JavaScript). */
+  readonly files: readonly { readonly rel: string; readonly js: string }[];
+  /** The sandbox's budgets, as a grading worker's. */
+  readonly engine: TimelineJob["engine"];
   readonly studentFiles: readonly string[];
   readonly stepBudget: number;
   /** Wall-clock limit for all the scenarios together. */
   readonly timeoutMs: number;
   readonly memoryMb: number;
+  /** The layer the child runs under (default "none": the kit's own code alone). */
+  readonly isolation?: IsolationLayer;
 }
 
 /**
@@ -149,44 +153,53 @@ export interface SubmissionRun {
 export function submissionTimelines(run: SubmissionRun, files: readonly string[]): Promise<(Timeline | string)[]> {
   const job: TimelineJob = {
     kit: run.kit,
-    workspace: run.workspace,
+    files: run.files,
+    engine: run.engine,
     studentFiles: run.studentFiles,
     scenarios: files,
     stepBudget: run.stepBudget,
     maxRuns: MAX_RUNS,
   };
-  return new Promise((resolve) => {
-    const child = fork(childScript(), [], {
+  const all = (why: string): (Timeline | string)[] => files.map(() => why);
+  let box: Sandboxed;
+  try {
+    box = forkSandboxed(childScript(), {
+      layer: run.isolation ?? "none",
+      read: [run.kit, ...files],
       execArgv: [`--max-old-space-size=${run.memoryMb}`],
-      stdio: ["ignore", "ignore", "ignore", "ipc"],
       serialization: "advanced",
     });
+  } catch (e) {
+    return Promise.resolve(all((e as Error).message));
+  }
+  const child = box.child;
+  return new Promise((resolve) => {
     let settled = false;
     const finish = (value: (Timeline | string)[]): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       clearInterval(memory);
-      child.kill("SIGKILL");
+      box.kill();
       resolve(value);
     };
-    const all = (why: string): (Timeline | string)[] => files.map(() => why);
     const timer = setTimeout(
       () => finish(all(`the scenarios did not finish within ${Math.round(run.timeoutMs / 1000)} s`)),
       run.timeoutMs,
     );
     // the heap limit does not cover buffers: resident memory is watched from outside, as a grading worker's is
     const memory = setInterval(() => {
-      const kb = rssKb(child.pid);
+      const kb = rssKb(box.pid);
       if (kb !== null && kb > run.memoryMb * 1024)
         finish(all(`the scenarios used more than ${run.memoryMb} MiB of memory`));
     }, 25);
     child.once("message", (reply: TimelineReply) =>
       finish(reply.map((r) => ("error" in r ? r.error : (r.timeline as Timeline)))),
     );
-    child.once("exit", (code, signal) =>
-      finish(all(`the process running the scenarios ended (${signal ?? `exit code ${code}`})`)),
-    );
+    child.once("exit", (exitCode, exitSignal) => {
+      const { code, signal } = box.ending(exitCode, exitSignal);
+      finish(all(`the process running the scenarios ended (${signal ?? `exit code ${code}`})`));
+    });
     child.once("error", (e) => finish(all(e.message)));
     child.send(job);
   });

@@ -11,6 +11,8 @@ import { NOT_COMPILED } from "../compile";
 import { readSubmission } from "../intake";
 import { Kit } from "../kit";
 import { BatchSummary, Rubric, SubmissionResult, SubmissionSource } from "../model";
+import { runRequestOf } from "../request";
+import type { IsolationLayer } from "../sandbox/isolation";
 import { createWorkspace, removeWorkspace } from "../workspace";
 import { FailurePicture, PictureProblem, itemsToPicture, pictureScenarios, picturesFor } from "./pictures";
 import { TemplateSet, loadTemplates } from "./templates";
@@ -78,6 +80,8 @@ export interface WriteOptions {
   readonly jobs?: number;
   /** Draw pictures of failed tests (default true). */
   readonly pictures?: boolean;
+  /** The layer the picture child runs the submission's code under (default "none"; gradeBatch says). */
+  readonly isolation?: IsolationLayer;
 }
 
 /**
@@ -98,7 +102,8 @@ export async function writeReports(
     let pictures: FailurePicture[] = [];
     if (options.pictures !== false && itemsToPicture(result, scenarios).length > 0) {
       const source = batch.sources.find((s) => s.id === result.id);
-      const drawn = source === undefined ? null : await drawPictures(kit, source, result, scenarios);
+      const drawn =
+        source === undefined ? null : await drawPictures(kit, source, result, scenarios, options.isolation ?? "none");
       pictures = drawn?.pictures ?? [];
       for (const p of drawn?.problems ?? []) problems.push(`${result.id}: no picture for ${p.itemId}: ${p.why}`);
     }
@@ -131,6 +136,7 @@ async function drawPictures(
   source: SubmissionSource,
   result: SubmissionResult,
   scenarios: ReadonlyMap<string, readonly string[]>,
+  isolation: IsolationLayer,
 ): Promise<{ pictures: FailurePicture[]; problems: PictureProblem[] }> {
   const fail = (why: string) => ({
     pictures: [],
@@ -145,16 +151,19 @@ async function drawPictures(
     try {
       if (ws.syntaxErrors.length > 0) return fail("the submission does not compile");
       const limits = kit.rubric.limits;
+      const req = runRequestOf(kit, ws.dir, 1);
       return await picturesFor(result, kit.rubric, {
         labDir: kit.labDir,
         scenarios,
         run: {
           kit: kit.cacheDir,
-          workspace: ws.dir,
+          files: req.files,
+          engine: req.engine,
           studentFiles: kit.rubric.studentFiles,
           stepBudget: limits.stepBudget,
           timeoutMs: Math.min(limits.wallSeconds, 4 * limits.testSeconds) * 1000,
           memoryMb: limits.memoryMb,
+          isolation,
         },
       });
     } finally {

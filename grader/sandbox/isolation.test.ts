@@ -50,11 +50,15 @@ function targets(tag: string) {
   const cache = path.join(ROOT, ".oslab-cache", `sandbox-test-${tag}`);
   mkdirSync(cache, { recursive: true });
   const compiled = path.join(cache, "kit.js");
+  const given = mkdtempSync(path.join(os.tmpdir(), "oslab-sandbox-test-given-"));
+  chmodSync(given, 0o755);
+  writeFileSync(path.join(given, "cow.js"), "// the submission\n");
   writeFileSync(compiled, "// the kit, compiled\n");
   chmodSync(compiled, 0o444);
   return {
     cache,
     compiled,
+    given,
     inCache: path.join(cache, "planted.js"),
     inRepo: path.join(ROOT, `oslab-sandbox-escape-${tag}`),
     inTmp: path.join(os.tmpdir(), `oslab-sandbox-escape-${tag}`),
@@ -77,6 +81,20 @@ async function goneWithin(marker: string): Promise<number[]> {
   const until = Date.now() + SLOW / 2;
   while (withMarker(marker).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   return withMarker(marker);
+}
+
+/** Whether process `pid` ended (or is a zombie) within SLOW. */
+async function endedWithin(pid: number): Promise<boolean> {
+  const ended = (): boolean => {
+    try {
+      return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+    } catch {
+      return true;
+    }
+  };
+  const until = Date.now() + SLOW / 2;
+  while (!ended() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  return ended();
 }
 
 function nextMessage<T>(s: {
@@ -127,13 +145,9 @@ describe.each(LAYERS)("the %s layer", (layer) => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     process.env[SECRET] = "the grader's secret";
-    const submission = mkdtempSync(path.join(os.tmpdir(), "oslab-sandbox-test-ws-"));
-    writeFileSync(path.join(submission, "cow.js"), "// the submission\n");
-    sandbox = forkSandboxed(INTRUDER, { layer, read: [t.cache], inbox: true, stderr: "pipe" });
-    const ready = nextMessage(sandbox.child);
-    given = path.join(sandbox.deliver(submission), "cow.js");
-    rmSync(submission, { recursive: true, force: true });
-    await ready;
+    given = path.join(t.given, "cow.js");
+    sandbox = forkSandboxed(INTRUDER, { layer, read: [t.cache, given], stderr: "pipe" });
+    await nextMessage(sandbox.child);
     const answer = nextMessage<IntruderReport>(sandbox.child);
     sandbox.child.send({
       secretName: SECRET,
@@ -155,7 +169,7 @@ describe.each(LAYERS)("the %s layer", (layer) => {
     if (sandbox !== undefined) await closed(sandbox);
     server?.close();
     delete process.env[SECRET];
-    for (const p of [t.cache, t.inRepo, t.inTmp]) rmSync(p, { recursive: true, force: true });
+    for (const p of [t.cache, t.given, t.inRepo, t.inTmp]) rmSync(p, { recursive: true, force: true });
   }, SLOW);
 
   test("the IPC channel works, and the pid reported is the node process's", () => {
@@ -203,13 +217,16 @@ describe.each(LAYERS)("the %s layer", (layer) => {
   );
 
   test(
-    "killed, it ends with its folder removed",
+    "killed, it ends, its folder removed",
     async () => {
-      const inbox = sandbox.inbox!;
-      expect(existsSync(given)).toBe(true);
+      const folder = sandbox.folder;
+      const node = sandbox.pid!;
+      if (layer === "user") expect(existsSync(folder!)).toBe(true);
       sandbox.kill();
       await closed(sandbox);
-      expect(existsSync(inbox)).toBe(false);
+      expect(sandbox.child.signalCode).toBe("SIGKILL");
+      if (folder !== null) expect(existsSync(folder)).toBe(false);
+      expect(await endedWithin(node)).toBe(true);
       expect(await goneWithin(marker)).toEqual([]);
     },
     SLOW,

@@ -16,7 +16,7 @@
 // found by running a trivial command under it, once per grader process.
 
 import { ChildProcess, fork, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { bwrapBinary } from "./_bwrap";
@@ -115,8 +115,6 @@ export interface SandboxOptions {
   readonly stdout?: "pipe" | "ignore";
   readonly stderr?: "pipe" | "ignore";
   readonly serialization?: "json" | "advanced";
-  /** A folder the parent fills after the start (a warm worker's submission): see deliver(). */
-  readonly inbox?: boolean;
 }
 
 /** A sandboxed node process. */
@@ -124,16 +122,14 @@ export class Sandboxed {
   /** The process fork() started (bubblewrap's, under bwrap): its IPC channel, stdio and events. */
   readonly child: ChildProcess;
   readonly layer: IsolationLayer;
-  /** The folder deliver() fills, readable by the process at this same path; null without one. */
-  readonly inbox: string | null;
-  readonly #own: string | null;
+  /** The folder made for the process under the user layer (its temporary folder inside), removed when it ends. */
+  readonly folder: string | null;
   #pid: number | undefined;
 
-  constructor(child: ChildProcess, layer: IsolationLayer, own: string | null, inbox: string | null) {
+  constructor(child: ChildProcess, layer: IsolationLayer, folder: string | null) {
     this.child = child;
     this.layer = layer;
-    this.#own = own;
-    this.inbox = inbox;
+    this.folder = folder;
     child.once("close", () => this.#cleanUp());
   }
 
@@ -150,15 +146,13 @@ export class Sandboxed {
   }
 
   /**
-   * Copies folder `dir` into the inbox (readable by the process, not
-   * writable); returns the copy's path. Without an inbox (layer none), `dir`.
+   * How the node process ended, from how the forked process did: under
+   * bwrap, bubblewrap exits with 128 + the signal that killed node.
    */
-  deliver(dir: string): string {
-    if (this.inbox === null) return dir;
-    const to = path.join(this.inbox, path.basename(dir));
-    cpSync(dir, to, { recursive: true });
-    if (this.layer === "user") shareWith(to, sandboxUser().gid);
-    return to;
+  ending(code: number | null, signal: NodeJS.Signals | null): { code: number | null; signal: NodeJS.Signals | null } {
+    if (this.layer !== "bwrap" || code === null || code <= 128) return { code, signal };
+    const name = Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0];
+    return name === undefined ? { code, signal } : { code: null, signal: name as NodeJS.Signals };
   }
 
   /** Kills the process and everything it started (SIGKILL: a synchronous loop ignores anything gentler). */
@@ -174,7 +168,7 @@ export class Sandboxed {
 
   #cleanUp(): void {
     if (this.layer === "user" && this.child.pid !== undefined) signal(-this.child.pid);
-    if (this.#own !== null) rmSync(this.#own, { recursive: true, force: true });
+    if (this.folder !== null) rmSync(this.folder, { recursive: true, force: true });
   }
 }
 
@@ -194,17 +188,10 @@ function signal(pid: number): void {
 export function forkSandboxed(entry: string, options: SandboxOptions): Sandboxed {
   const layer = options.layer;
   const given = [entry, ...(options.read ?? [])].map((p) => path.resolve(p));
-  let own: string | null = null;
-  let inbox: string | null = null;
-  let tmp: string | null = null;
-  if (layer !== "none") {
-    own = realpathSync(mkdtempSync(path.join(os.tmpdir(), "oslab-sandbox-")));
-    if (options.inbox === true) mkdirSync((inbox = path.join(own, "in")));
-    if (layer === "user") tmp = userFolders(own, given);
-  }
-  const read = readSet([...given, ...(inbox !== null ? [inbox] : [])]);
+  const folder = layer === "user" ? realpathSync(mkdtempSync(path.join(os.tmpdir(), "oslab-sandbox-"))) : null;
   try {
-    const l = launchOf(layer, read, options.execArgv ?? []);
+    const tmp = layer === "user" ? userFolder(folder!, given) : null;
+    const l = launchOf(layer, readSet(given), options.execArgv ?? []);
     const child = fork(entry, [], {
       execPath: l.execPath,
       execArgv: [...l.execArgv],
@@ -215,9 +202,9 @@ export function forkSandboxed(entry: string, options: SandboxOptions): Sandboxed
       stdio: ["ignore", options.stdout ?? "ignore", options.stderr ?? "ignore", "ipc"],
       serialization: options.serialization ?? "json",
     });
-    return new Sandboxed(child, layer, own, inbox);
+    return new Sandboxed(child, layer, folder);
   } catch (e) {
-    if (own !== null) rmSync(own, { recursive: true, force: true });
+    if (folder !== null) rmSync(folder, { recursive: true, force: true });
     throw e;
   }
 }
@@ -234,9 +221,10 @@ function readSet(given: readonly string[]): string[] {
   return [...out];
 }
 
-// The user layer: checks the sandbox user can read `given`; makes its own temporary folder
-// (its own, mode 700) and lets the user's group read the folder holding the inbox.
-function userFolders(own: string, given: readonly string[]): string {
+// The user layer: checks that the sandbox user can read `given`; makes its
+// temporary folder in `folder` (the user's own, mode 700; `folder` lets only
+// the user's group pass through).
+function userFolder(folder: string, given: readonly string[]): string {
   const user = sandboxUser();
   for (const p of given) {
     const why = whyUnreadable(p, user);
@@ -245,23 +233,10 @@ function userFolders(own: string, given: readonly string[]): string {
         `Cannot run student code as an unprivileged user: ${why}. Make it readable by all (chmod o+rX), or grade under another layer`,
       );
   }
-  shareWith(own, user.gid);
-  const tmp = path.join(own, "tmp");
+  chownSync(folder, 0, user.gid);
+  chmodSync(folder, 0o710);
+  const tmp = path.join(folder, "tmp");
   mkdirSync(tmp, { mode: 0o700 });
   chownSync(tmp, user.uid, user.gid);
   return tmp;
-}
-
-// `p` and all below it: owned by root, readable (not writable) by group `gid` alone.
-function shareWith(p: string, gid: number): void {
-  chownSync(p, 0, gid);
-  chmodSync(p, 0o750);
-  for (const e of readdirSync(p, { withFileTypes: true })) {
-    const child = path.join(p, e.name);
-    if (e.isDirectory()) shareWith(child, gid);
-    else {
-      chownSync(child, 0, gid);
-      chmodSync(child, 0o640);
-    }
-  }
 }
