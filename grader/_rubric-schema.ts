@@ -5,6 +5,7 @@
 // "visiblity" must not leave a hidden test visible. Checks that need the
 // whole rubric (ids that are named elsewhere) are rubric.ts's.
 
+import { DEFAULT_ENGINE_LIMITS } from "../solution/src/engine/limits";
 import { z } from "zod";
 import type { Counters } from "../solution/src/hw/machine";
 import type { ProcFigures } from "../solution/src/scenario/run";
@@ -17,9 +18,9 @@ export const DEFAULT_LIMITS: Limits = {
   wallSeconds: 60,
   memoryMb: 512,
   stepBudget: 20_000_000,
-  engineSteps: 2_000_000,
-  engineMemoryMb: 64,
-  engineStackKb: 256,
+  engineSteps: DEFAULT_ENGINE_LIMITS.steps,
+  engineMemoryMb: DEFAULT_ENGINE_LIMITS.memoryBytes / (1024 * 1024),
+  engineStackKb: DEFAULT_ENGINE_LIMITS.stackBytes / 1024,
   testSeconds: 10,
   compileSeconds: 30,
   archiveMb: 20,

@@ -450,6 +450,10 @@ export async function establishBaseline(kit: Kit, pool: WorkerPool, seed: number
     else ids.add(id);
     if (o.status !== "passed" && o.status !== "skipped")
       warnings.push(`The reference solution fails hidden test "${o.key}": ${o.message.split("\n")[0]}`);
+    if ((o.steps ?? 0) > kit.rubric.limits.engineSteps / 10)
+      warnings.push(
+        `The reference solution takes ${o.steps} engine steps in hidden test "${o.key}", more than a tenth of the rubric's limits.engineSteps (${kit.rubric.limits.engineSteps}): a correct but slower submission may run out; raise the limit.`,
+      );
   }
   const unmatched = kit.rubric.tests.filter((t) => !ids.has(t.id)).map((t) => t.id);
   if (unmatched.length > 0)

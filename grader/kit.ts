@@ -95,7 +95,8 @@ export function prepareKit(lab: string, options: KitOptions = {}): Kit {
   const cacheRoot = options.cacheRoot ?? path.join(root, ".oslab-cache", "grader");
   const cacheDir = path.join(cacheRoot, hash.digest("hex").slice(0, 16));
 
-  if (!existsSync(path.join(cacheDir, ".complete"))) {
+  if (!cacheIntact(cacheDir)) {
+    rmSync(cacheDir, { recursive: true, force: true });
     const tmp = `${cacheDir}.tmp-${process.pid}-${Date.now()}`;
     for (const [rel, file] of sources) {
       const out = path.join(tmp, rel.replace(/\.ts$/, ".js"));
@@ -109,7 +110,7 @@ export function prepareKit(lab: string, options: KitOptions = {}): Kit {
       writeFileSync(out, readSource(path.join(labDir, s), s));
     }
     readOnly(tmp);
-    writeFileSync(path.join(tmp, ".complete"), "");
+    writeFileSync(path.join(tmp, COMPLETE), contentHash(tmp));
     try {
       renameSync(tmp, cacheDir);
     } catch {
@@ -128,6 +129,43 @@ export function prepareKit(lab: string, options: KitOptions = {}): Kit {
     testFiles,
     workerEntry: path.join(cacheDir, "worker", "worker.js"),
   };
+}
+
+/** Written last into a compiled kit: the hash of everything in it. */
+const COMPLETE = ".complete";
+
+/**
+ * Whether the compiled kit in `dir` is whole and unchanged since it was
+ * written: every file hashes to what its .complete says. Checked before
+ * every batch, so a kit changed on disk (by anything: no grading process
+ * can write it) is compiled again rather than trusted.
+ */
+export function cacheIntact(dir: string): boolean {
+  try {
+    return readFileSync(path.join(dir, COMPLETE), "utf8") === contentHash(dir);
+  } catch {
+    return false;
+  }
+}
+
+// The hash of every file under `dir` but .complete: paths and contents, in sorted order.
+function contentHash(dir: string): string {
+  const h = createHash("sha256");
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
+      const child = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (child === COMPLETE) continue;
+      if (e.isDirectory()) walk(child);
+      else
+        h.update(`${child}\0`)
+          .update(readFileSync(path.join(dir, child)))
+          .update("\0");
+    }
+  };
+  walk("");
+  return h.digest("hex");
 }
 
 /** Compiled kits unused for a week are removed (a batch in progress touches none that old). */

@@ -276,6 +276,8 @@ export interface UnitOutcome {
   readonly message: string;
   /** What the code printed during the unit, cut short. */
   readonly logs: string;
+  /** Engine steps the student's code took in the unit (the sandbox's count). */
+  readonly steps?: number;
   readonly scenario?: ScenarioOutcome;
 }
 

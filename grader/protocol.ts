@@ -66,6 +66,8 @@ export type WorkerMessage =
       readonly status: "passed" | "failed" | "skipped";
       readonly message: string;
       readonly logs: string;
+      /** Engine steps the unit took (what the rubric's engineSteps budgets). */
+      readonly steps?: number;
       /** Set when the unit ran out of one of the sandbox's budgets (the status is then "failed"). */
       readonly limit?: { readonly kind: "steps" | "memory" | "stack"; readonly limit: number };
       readonly scenario?: {

@@ -39,4 +39,3 @@ export function runRequestOf(kit: Kit, workspace: string, seed: number): Omit<Ru
     submissionOutputChars: limits.submissionOutputKb * 1024,
   };
 }
-

@@ -235,6 +235,7 @@ function drive(
             status,
             message: m.message,
             logs: m.logs,
+            ...(m.steps !== undefined ? { steps: m.steps } : {}),
             ...(m.scenario !== undefined ? { scenario: m.scenario } : {}),
           });
           return;
@@ -328,6 +329,8 @@ export function checkMessage(raw: unknown, logsChars = MESSAGE_CHARS): WorkerMes
       if (!isReported(status)) return bad;
       const limit = checkLimit(m.limit);
       if (limit === "bad") return bad;
+      if (m.steps !== undefined && (typeof m.steps !== "number" || !Number.isSafeInteger(m.steps) || m.steps < 0))
+        return bad;
       const base = {
         type: "result" as const,
         key: m.key,
@@ -335,6 +338,7 @@ export function checkMessage(raw: unknown, logsChars = MESSAGE_CHARS): WorkerMes
         message: m.message,
         logs: m.logs,
         ...(limit !== undefined ? { limit } : {}),
+        ...(m.steps !== undefined ? { steps: m.steps } : {}),
       };
       if (m.scenario === undefined) return base;
       const sc = m.scenario as Record<string, unknown> | null;

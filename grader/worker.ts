@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   );
   // the engine's code is the kit's (solution/src/engine), compiled beside this file's folder
   const own = path.join(__dirname, "..", "src", "engine");
-  quickjs = await (require(path.join(own, "quickjs.js")) as typeof import("../solution/src/engine/quickjs")).loadQuickJS();
+  quickjs = await (
+    require(path.join(own, "quickjs.js")) as typeof import("../solution/src/engine/quickjs")
+  ).loadQuickJS();
   engine = {
     EngineLimit: (require(path.join(own, "limits.js")) as typeof import("../solution/src/engine/limits")).EngineLimit,
     ThrownValue: (require(path.join(own, "sandbox.js")) as typeof import("../solution/src/engine/sandbox")).ThrownValue,
@@ -99,7 +101,9 @@ async function run(req: RunRequest): Promise<void> {
   unitChars = req.outputChars;
   submissionChars = req.submissionOutputChars;
   studentFiles = req.studentFiles;
-  const { Sandbox } = require(path.join(kit, "src", "engine", "sandbox.js")) as typeof import("../solution/src/engine/sandbox");
+  const { Sandbox } = require(
+    path.join(kit, "src", "engine", "sandbox.js"),
+  ) as typeof import("../solution/src/engine/sandbox");
   sandbox = new Sandbox(quickjs!, {
     defs: require(path.join(kit, "src", "kernel", "defs.js")) as Record<string, unknown>,
     pureSource: readFileSync(path.join(kit, "src", "hw", "riscv.js"), "utf8"),
@@ -180,7 +184,7 @@ async function run(req: RunRequest): Promise<void> {
       result = { type: "result", key, status: "failed", message: limit.message, logs, scenario, limit: limitOf(limit) };
     }
     await macrotask();
-    send(result);
+    send({ ...result, steps: sandbox?.steps ?? 0 } as WorkerMessage);
   }
 }
 
@@ -205,13 +209,22 @@ function finish(end: TestEnd): void {
   const limit = sandbox?.limitHit ?? null;
   if (limit !== null) {
     // the unit ran out of a budget: it fails so, whatever the test or the kernel caught on the way
-    send({ type: "result", key: end.key, status: "failed", message: limit.message, logs, limit: limitOf(limit) });
+    const steps = sandbox!.steps;
+    send({
+      type: "result",
+      key: end.key,
+      status: "failed",
+      message: limit.message,
+      logs,
+      limit: limitOf(limit),
+      steps,
+    });
     return;
   }
   const errors = [...end.errors, ...stray];
   const status = end.status === "passed" && errors.length > 0 ? "failed" : end.status;
   const message = cut(errors.map(describeError).join("\n\n"));
-  send({ type: "result", key: end.key, status, message, logs });
+  send({ type: "result", key: end.key, status, message, logs, steps: sandbox?.steps ?? 0 });
 }
 
 function limitOf(e: EngineLimit): { kind: EngineLimit["kind"]; limit: number } {

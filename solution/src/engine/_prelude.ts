@@ -72,7 +72,9 @@ export function enginePrelude(host: HostDispatch, print: (text: string) => void)
 
   const require = (spec: string): unknown => {
     if ((spec === "./defs" || spec === "./defs.js") && defs !== null) return defs;
-    throw new E(`Cannot import ${typeof spec === "string" ? `"${spec}"` : "that"}: the lab's files may import only from "./defs"`);
+    throw new E(
+      `Cannot import ${typeof spec === "string" ? `"${spec}"` : "that"}: the lab's files may import only from "./defs"`,
+    );
   };
 
   const text = (v: unknown, depth: number): string => {
@@ -80,7 +82,11 @@ export function enginePrelude(host: HostDispatch, print: (text: string) => void)
     if (typeof v !== "object" || v === null) return String(v);
     if (isProto(errorProto, v)) return String((v as Error).stack ?? (v as Error).message);
     if (depth > 1) return Array.isArray(v) ? "[Array]" : "[Object]";
-    if (Array.isArray(v)) return `[ ${v.slice(0, 20).map((x) => text(x, depth + 1)).join(", ")}${v.length > 20 ? ", ..." : ""} ]`;
+    if (Array.isArray(v))
+      return `[ ${v
+        .slice(0, 20)
+        .map((x) => text(x, depth + 1))
+        .join(", ")}${v.length > 20 ? ", ..." : ""} ]`;
     const ks = keys(v).slice(0, 20);
     return `{ ${ks.map((k) => `${k}: ${text((v as Record<string, unknown>)[k], depth + 1)}`).join(", ")} }`;
   };
@@ -96,7 +102,7 @@ export function enginePrelude(host: HostDispatch, print: (text: string) => void)
   const console = freeze({ log, info: log, warn: log, error: log, debug: log, trace: log });
   defineProperty(G, "console", { value: console, writable: false, configurable: false });
 
-const describe = (thrown: unknown): string => {
+  const describe = (thrown: unknown): string => {
     if (typeof thrown === "object" && thrown !== null && isProto(errorProto, thrown)) {
       const e = thrown as Error;
       let cls: string | null = null;
@@ -115,11 +121,27 @@ const describe = (thrown: unknown): string => {
           return "(cannot be read)";
         }
       };
-      return stringify({ error: true, id, cls, name: s(() => e.name), message: s(() => e.message), stack: s(() => e.stack) });
+      return stringify({
+        error: true,
+        id,
+        cls,
+        name: s(() => e.name),
+        message: s(() => e.message),
+        stack: s(() => e.stack),
+      });
     }
     let t: string;
     try {
-      t = typeof thrown === "string" ? `the string ${stringify(thrown.length > 200 ? thrown.slice(0, 200) + "..." : thrown)}` : typeof thrown === "object" && thrown !== null ? `an object (${text(thrown, 1)})` : thrown === undefined ? "undefined" : thrown === null ? "null" : `the ${typeof thrown} ${String(thrown)}`;
+      t =
+        typeof thrown === "string"
+          ? `the string ${stringify(thrown.length > 200 ? thrown.slice(0, 200) + "..." : thrown)}`
+          : typeof thrown === "object" && thrown !== null
+            ? `an object (${text(thrown, 1)})`
+            : thrown === undefined
+              ? "undefined"
+              : thrown === null
+                ? "null"
+                : `the ${typeof thrown} ${String(thrown)}`;
     } catch {
       t = "a value that cannot be read";
     }
@@ -136,7 +158,12 @@ const describe = (thrown: unknown): string => {
       ) => void;
       factory(pure, require, { exports: pure });
       const out: Record<string, unknown> = { __esModule: true };
-      const list = parse(manifest) as { name: string; kind: "pure" | "host" | "class" | "value"; index?: number; value?: unknown }[];
+      const list = parse(manifest) as {
+        name: string;
+        kind: "pure" | "host" | "class" | "value";
+        index?: number;
+        value?: unknown;
+      }[];
       for (const d of list) {
         if (d.kind === "pure") out[d.name] = pure[d.name];
         else if (d.kind === "class") out[d.name] = twin(d.name);
@@ -167,7 +194,9 @@ const describe = (thrown: unknown): string => {
         .filter((k) => k !== "__esModule")
         .map((k) => {
           const v = exp[k];
-          return typeof v === "function" ? { name: k, kind: "function", json: null } : { name: k, kind: "value", json: stringify(v) ?? null };
+          return typeof v === "function"
+            ? { name: k, kind: "function", json: null }
+            : { name: k, kind: "value", json: stringify(v) ?? null };
         });
       return stringify({ exports: list, failure });
     },

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import ts from "typescript";
 import * as riscv from "../hw/riscv";
 import { EngineLimit } from "./limits";
@@ -39,7 +41,7 @@ function compile(text: string): string {
   }).outputText;
 }
 
-const PURE = ts.transpileModule(require("node:fs").readFileSync(require.resolve("../hw/riscv.ts"), "utf8"), {
+const PURE = ts.transpileModule(readFileSync(path.join(__dirname, "..", "hw", "riscv.ts"), "utf8"), {
   compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS },
 }).outputText;
 
@@ -149,7 +151,9 @@ export function f(): string {
 test("a thrown string reaches the host in words", async () => {
   const s = await sandbox(`export function f(): void { throw "oops"; }`);
   expect(() => (s.exports("src/kernel/cow.ts").f as () => void)()).toThrow(ThrownValue);
-  expect(() => (s.exports("src/kernel/cow.ts").f as () => void)()).toThrow('Your code threw the string "oops" instead of an Error');
+  expect(() => (s.exports("src/kernel/cow.ts").f as () => void)()).toThrow(
+    'Your code threw the string "oops" instead of an Error',
+  );
 });
 
 test("an error's stack names the student's TypeScript line", async () => {
@@ -176,7 +180,9 @@ test("Math.random is seeded per unit", async () => {
 
 test("printing goes to the host a line at a time", async () => {
   const lines: string[] = [];
-  const s = await sandbox(`export function f(): void { console.log("n =", 3, [1, 2]); }`, { print: (t) => lines.push(t) });
+  const s = await sandbox(`export function f(): void { console.log("n =", 3, [1, 2]); }`, {
+    print: (t) => lines.push(t),
+  });
   (s.exports("src/kernel/cow.ts").f as () => void)();
   expect(lines).toEqual(["n = 3 [ 1, 2 ]\n"]);
 });

@@ -121,7 +121,10 @@ export class Sandbox {
     return stack.replace(/([\w./-]+)\.js:(\d+):(\d+)/g, (all, base: string, line: string, col: string) => {
       const map = this.#sourceMap(`${base}.ts`);
       if (map === null) return all;
-      const entry = map.findEntry(Number(line) - 1, Number(col) - 1) as { originalLine?: number; originalColumn?: number };
+      const entry = map.findEntry(Number(line) - 1, Number(col) - 1) as {
+        originalLine?: number;
+        originalColumn?: number;
+      };
       if (entry.originalLine === undefined || entry.originalColumn === undefined) return all;
       return `${base}.ts:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
     });
@@ -156,7 +159,13 @@ export class Sandbox {
     const api = context.unwrapResult(context.callFunction(prelude, context.undefined, [host, print]));
     [host, print, prelude].forEach((h) => h.dispose());
     const get = (k: string): QuickJSHandle => context.getProp(api, k);
-    const privileged = { load: get("load"), invoke: get("invoke"), describe: get("describe"), makeError: get("makeError"), seed: get("seed") };
+    const privileged = {
+      load: get("load"),
+      invoke: get("invoke"),
+      describe: get("describe"),
+      makeError: get("makeError"),
+      seed: get("seed"),
+    };
     const defs = get("defs");
     const engine: Engine = { runtime, context, privileged, loaded: new Set() };
     this.#engine = engine;
@@ -199,7 +208,8 @@ export class Sandbox {
       else if (typeof v === "function") {
         out.push({ name, kind: "host", index: this.#hostFns.length });
         this.#hostFns.push(v as (...args: unknown[]) => unknown);
-      } else if (v === null || ["number", "string", "boolean"].includes(typeof v)) out.push({ name, kind: "value", value: v });
+      } else if (v === null || ["number", "string", "boolean"].includes(typeof v))
+        out.push({ name, kind: "value", value: v });
     }
     return JSON.stringify(out);
   }
@@ -207,7 +217,11 @@ export class Sandbox {
   // --- calls from the engine to the host --------------------------------------
 
   // A call from "./defs" into the kernel: numbers and strings in, a primitive or JSON text out; an error thrown back as the engine's.
-  #dispatch(context: QuickJSContext, index: QuickJSHandle, args: QuickJSHandle[]): QuickJSHandle | { error: QuickJSHandle } {
+  #dispatch(
+    context: QuickJSContext,
+    index: QuickJSHandle,
+    args: QuickJSHandle[],
+  ): QuickJSHandle | { error: QuickJSHandle } {
     this.#steps++;
     if (this.#over("steps")) return { error: context.newError("interrupted") };
     const fn = this.#hostFns[context.getNumber(index)];
@@ -235,7 +249,10 @@ export class Sandbox {
     const builtin = [Error, TypeError, RangeError, SyntaxError, ReferenceError].includes(ctor as never);
     if (!builtin) this.#classes.set(ctor.name, ctor);
     const args = [builtin ? "" : ctor.name, err.name, err.message].map((s) => context.newString(String(s)));
-    const r = context.callFunction(this.#engineNow().privileged.makeError, context.undefined, [...args, context.newNumber(id)]);
+    const r = context.callFunction(this.#engineNow().privileged.makeError, context.undefined, [
+      ...args,
+      context.newNumber(id),
+    ]);
     args.forEach((h) => h.dispose());
     if (r.error !== undefined) return r.error;
     return r.value;
@@ -261,7 +278,12 @@ export class Sandbox {
       mask |= 1 << i;
       return c.newString(JSON.stringify(a) ?? "null");
     });
-    const value = this.#call(engine.privileged.invoke, [c.newString(rel), c.newString(name), c.newNumber(mask), ...handles]);
+    const value = this.#call(engine.privileged.invoke, [
+      c.newString(rel),
+      c.newString(name),
+      c.newNumber(mask),
+      ...handles,
+    ]);
     return typeof value === "string" ? JSON.parse(value) : value;
   }
 
@@ -274,7 +296,8 @@ export class Sandbox {
     const c = engine.context;
     const source = `(function (exports, require, module) {${stripSourceMap(file.js)}\n})`;
     const compiled = c.evalCode(source, rel.replace(/\.ts$/, ".js"));
-    if (compiled.error !== undefined) return { exports: [], failure: loadFailure(rel, this.#fromEngineError(compiled.error)) };
+    if (compiled.error !== undefined)
+      return { exports: [], failure: loadFailure(rel, this.#fromEngineError(compiled.error)) };
     const r = JSON.parse(this.#call(engine.privileged.load, [c.newString(rel), compiled.value]) as string) as {
       exports: ExportEntry[];
       failure: string | null;
@@ -348,7 +371,10 @@ export class Sandbox {
   #hit(kind: LimitKind): EngineLimit {
     if (this.#limit === null) {
       const { limits } = this.#options;
-      this.#limit = new EngineLimit(kind, kind === "steps" ? limits.steps : kind === "memory" ? limits.memoryBytes : limits.stackBytes);
+      this.#limit = new EngineLimit(
+        kind,
+        kind === "steps" ? limits.steps : kind === "memory" ? limits.memoryBytes : limits.stackBytes,
+      );
     }
     return this.#limit;
   }
