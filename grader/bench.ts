@@ -1,7 +1,10 @@
 // `npm run bench:grade`: grades a batch of 40 submissions (the reference, the
 // starter and classic mistakes, repeated; examples/submissions/ when it
 // exists) and prints the wall time, the time per submission, and where the
-// time goes. A figure to read, not a test.
+// time goes: CPU by stage (type check, the sandbox's engine start and calls
+// across its boundary, the workers' tests, reports). `-- --reference 20`
+// grades 20 copies of the reference instead (the sandbox's yardstick).
+// A figure to read, not a test.
 
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -10,10 +13,19 @@ import { loadLab, repoRoot } from "../labs/lab";
 import { VARIANTS, writeSubmission } from "./_variants";
 import { gradeBatch } from "./grade";
 import { loadRubric } from "./rubric";
+import type { SubmissionTiming } from "./model";
 
-const COUNT = 40;
+/** How many submissions, and whether all are the reference (`--reference N`). */
+function batchShape(argv: readonly string[]): { count: number; referenceOnly: boolean } {
+  const i = argv.indexOf("--reference");
+  if (i < 0) return { count: 40, referenceOnly: false };
+  const n = Number(argv[i + 1] ?? 20);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`bench:grade: --reference takes a count, not "${argv[i + 1]}"`);
+  return { count: n, referenceOnly: true };
+}
 
 async function main(): Promise<void> {
+  const { count: COUNT, referenceOnly } = batchShape(process.argv.slice(2));
   const root = repoRoot();
   const lab = loadLab("cow", root);
   const realRubric = labReady(lab.dir);
@@ -28,7 +40,9 @@ async function main(): Promise<void> {
         .filter((d) => d.isDirectory() && !d.name.startsWith("."))
         .map((d) => d.name)
     : [];
-  if (exampleDirs.length >= 3) {
+  if (referenceOnly) {
+    kinds.push((dest) => writeSubmission(lab.solution, files, dest));
+  } else if (exampleDirs.length >= 3) {
     for (const d of exampleDirs) kinds.push((dest) => cpSync(path.join(examples, d), dest, { recursive: true }));
   } else {
     kinds.push((dest) => writeSubmission(lab.solution, files, dest));
@@ -38,12 +52,16 @@ async function main(): Promise<void> {
   for (let i = 0; i < COUNT; i++) kinds[i % kinds.length]!(path.join(subs, `s${String(i).padStart(2, "0")}`));
   const jobs = os.availableParallelism();
   console.log(
-    `bench:grade: ${COUNT} submissions (${exampleDirs.length >= 3 ? "examples/submissions" : "reference, starter, " + VARIANTS.length + " mistakes"}), ` +
+    `bench:grade: ${COUNT} submissions (${referenceOnly ? "copies of the reference" : exampleDirs.length >= 3 ? "examples/submissions" : "reference, starter, " + VARIANTS.length + " mistakes"}), ` +
       `lab ${realRubric ? "labs/cow" : "grader/test-fixtures/cow (no labs/cow/rubric.json yet)"}, ${jobs} jobs`,
   );
   try {
     const cpu0 = cpuSeconds();
-    const { timing: t, summary } = await gradeBatch([subs], { lab: "cow", labDir, out: path.join(tmp, "out"), jobs });
+    const {
+      timing: t,
+      summary,
+      results,
+    } = await gradeBatch([subs], { lab: "cow", labDir, out: path.join(tmp, "out"), jobs });
     const cpu = cpuSeconds() - cpu0;
     if (summary.rows.length !== COUNT)
       throw new Error(`bench:grade: graded ${summary.rows.length} of ${COUNT} submissions`);
@@ -59,6 +77,11 @@ async function main(): Promise<void> {
     console.log(`  HTML/Markdown reports    ${s(t.reportsMs)} (after grading)`);
     console.log(`  summed over submissions: waiting for a warm worker ${s(t.startupMs)}, running tests ${s(t.testMs)}`);
     console.log(`  workers forked           ${t.workersForked}`);
+    printStages(
+      results.map((r) => r.timing),
+      t.reportsMs,
+      s,
+    );
     console.log(
       `CPU (grader + workers)     ${cpu.toFixed(2)} s, ${(cpu / COUNT).toFixed(3)} s per submission; ` +
         `on ${jobs} otherwise idle cores: ${(cpu / COUNT / jobs).toFixed(3)} s per submission`,
@@ -73,6 +96,25 @@ async function main(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+// CPU by stage, summed over the submissions: what the workers and the checker measured.
+function printStages(timings: readonly SubmissionTiming[], reportsMs: number, s: (ms: number) => string): void {
+  const sum = (f: (t: SubmissionTiming) => number | undefined): number => timings.reduce((n, t) => n + (f(t) ?? 0), 0);
+  const calls = sum((t) => t.engine?.calls);
+  const callbacks = sum((t) => t.engine?.callbacks);
+  console.log("CPU by stage, summed over submissions:");
+  console.log(`  type check               ${s(sum((t) => t.checkCpuMs))}`);
+  console.log(`  worker, all of it        ${s(sum((t) => t.engine?.cpuMs))}`);
+  console.log(
+    `    engine start           ${s(sum((t) => t.engine?.buildMs))} (${sum((t) => t.engine?.builds)} engines)`,
+  );
+  console.log(
+    `    in the engine          ${s(sum((t) => t.engine?.callMs) - sum((t) => t.engine?.callbackMs))} over ${calls} calls in, ` +
+      `${callbacks} calls out (${((sum((t) => t.engine?.callMs) * 1000) / Math.max(1, calls + callbacks)).toFixed(1)} µs a call, kernel work included)`,
+  );
+  console.log(`    kernel called from it  ${s(sum((t) => t.engine?.callbackMs))}`);
+  console.log(`  reports (wall)           ${s(reportsMs)}`);
 }
 
 // CPU seconds of this process and of its finished children (the workers), from /proc.

@@ -26,7 +26,7 @@ import { Reaper } from "./_reaper";
 import { Compiler } from "./compile";
 import { discoverSubmissions, intakeLimits, readSubmission, safeId } from "./intake";
 import { Kit, KitOptions, prepareKit } from "./kit";
-import { BatchSummary, Intake, RunReport, SubmissionResult, SubmissionSource } from "./model";
+import { BatchSummary, Intake, RunReport, SubmissionResult, SubmissionSource, SubmissionTiming } from "./model";
 import { RunPlanUnit, planOf } from "./plan";
 import { WorkerPool } from "./pool";
 import { gradescopeResults } from "./results";
@@ -148,6 +148,7 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
     cpuMs: limits.compileSeconds * 1000,
     checkers: jobs, // one per lane: a submission whose type check runs long holds only its own
     memoryMb: Math.max(1024, limits.memoryMb),
+    isolation, // the checkers read student files: under the same layer as the workers
     reaper,
   });
   try {
@@ -264,10 +265,13 @@ export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Pro
     seed: shared.seed,
     ...(shared.isolation !== undefined ? { isolation: shared.isolation } : {}),
   };
-  const timing = (report: RunReport | null) => ({
+  let checkCpuMs: number | undefined;
+  const timing = (report: RunReport | null): SubmissionTiming => ({
     totalMs: performance.now() - t0,
     startupMs: report?.startupMs ?? 0,
     testMs: report?.testMs ?? 0,
+    ...(checkCpuMs !== undefined ? { checkCpuMs } : {}),
+    ...(report?.engine !== undefined ? { engine: report.engine } : {}),
   });
   let stage = "reading your submission";
   try {
@@ -286,6 +290,7 @@ export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Pro
     }
     stage = "compiling your files";
     const ws = await buildWorkspace(kit, intake, shared.compiler);
+    checkCpuMs = ws.checkCpuMs;
     try {
       stage = "running the tests";
       const runs = ws.syntaxErrors.length === 0 && ws.notCompiled === undefined;

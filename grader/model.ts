@@ -249,6 +249,8 @@ export interface Workspace {
   readonly notCompiled?: string;
   /** Set when the type check did not finish: the tests run, and no type error is reported. */
   readonly notTypeChecked?: string;
+  /** CPU time the type checker was charged for these files, in ms (none when built without it). */
+  readonly checkCpuMs?: number;
 }
 
 // --- run: what happened to each test ------------------------------------------
@@ -289,6 +291,20 @@ export interface RunReport {
   readonly startupMs: number;
   /** Time spent running tests, in ms. */
   readonly testMs: number;
+  /** What the sandbox cost, as the workers measured it (for the benchmarks; never scored). */
+  readonly engine?: EngineCost;
+}
+
+/** A worker's account of its sandbox (solution/src/engine/sandbox.ts SandboxStats) and its CPU time. */
+export interface EngineCost {
+  readonly builds: number;
+  readonly buildMs: number;
+  readonly calls: number;
+  readonly callMs: number;
+  readonly callbacks: number;
+  readonly callbackMs: number;
+  /** The worker's CPU time running this submission, in ms. */
+  readonly cpuMs: number;
 }
 
 // --- score: one submission's result -------------------------------------------
@@ -350,7 +366,19 @@ export interface SubmissionResult {
   /** The operating-system layer the student's code ran under (grader/sandbox); "none": no isolation. */
   readonly isolation?: IsolationLayer;
   /** Timings: never part of a score, left out when two results are compared. */
-  readonly timing: { readonly totalMs: number; readonly startupMs: number; readonly testMs: number };
+  readonly timing: SubmissionTiming;
+}
+
+/** Where one submission's grading time went. */
+export interface SubmissionTiming {
+  readonly totalMs: number;
+  /** Waiting for a ready worker, and running its tests, in ms. */
+  readonly startupMs: number;
+  readonly testMs: number;
+  /** CPU time the type checker was charged for its files, in ms. */
+  readonly checkCpuMs?: number;
+  /** What the sandbox cost in its worker. */
+  readonly engine?: EngineCost;
 }
 
 // --- the batch: a class ---------------------------------------------------------

@@ -2,6 +2,8 @@
 // The worker announces each unit before running it, so that when it hangs
 // or dies the parent knows which test was running.
 
+import type { EngineCost } from "./model";
+
 /** A threshold's scenario for the worker to run on the submission. */
 export interface ScenarioJob {
   readonly id: string;
@@ -77,7 +79,8 @@ export type WorkerMessage =
         readonly value: number | null;
       };
     }
-  | { readonly type: "done" };
+  /** Every unit sent; `cost` is what the sandbox cost (for the benchmarks, never scored). */
+  | { readonly type: "done"; readonly cost?: EngineCost };
 
 /** The unit key of a threshold's scenario. */
 export function scenarioKey(id: string): string {

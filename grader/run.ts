@@ -14,7 +14,7 @@
 
 import { readFileSync } from "node:fs";
 import { RunPlanUnit } from "./plan";
-import { RunReport, UnitOutcome, UnitStatus } from "./model";
+import { EngineCost, RunReport, UnitOutcome, UnitStatus } from "./model";
 import { Worker, WorkerPool } from "./pool";
 import { RunRequest, WorkerMessage } from "./protocol";
 
@@ -38,7 +38,7 @@ const MESSAGE_CHARS = 20_000;
 const LOGS_SLACK = 500;
 
 type Ending =
-  | { readonly kind: "done" }
+  | { readonly kind: "done"; readonly cost?: EngineCost }
   | { readonly kind: "hung" }
   | { readonly kind: "out-of-time" }
   | { readonly kind: "memory" }
@@ -61,6 +61,7 @@ export async function runSubmission(
   const deadline = began + limits.wallMs;
   let processes = 0;
   let startupMs = 0;
+  let engine: EngineCost | undefined;
   const left = (): RunPlanUnit[] => plan.filter((u) => !results.has(u.key));
   for (;;) {
     if (plan.length > 0 && left().length === 0) break;
@@ -88,6 +89,7 @@ export async function runSubmission(
     });
     worker.kill();
     if (ending.kind === "done") {
+      engine = ending.cost;
       for (const u of left())
         results.set(u.key, outcome(u.key, "failed", "This test did not run (the suite skipped it)."));
       break;
@@ -106,7 +108,7 @@ export async function runSubmission(
     (a, b) => (order.get(a.key) ?? Infinity) - (order.get(b.key) ?? Infinity),
   );
   const total = performance.now() - began;
-  return { outcomes, processes, startupMs, testMs: total - startupMs };
+  return { outcomes, processes, startupMs, testMs: total - startupMs, ...(engine !== undefined ? { engine } : {}) };
 }
 
 function endingWords(ending: Exclude<Ending, { kind: "done" }>, limits: RunLimits): [UnitStatus, string] {
@@ -251,7 +253,7 @@ function drive(
         }
         case "done":
           if (state.current !== null) return violation("the end of the run while a test was running");
-          return end({ kind: "done" });
+          return end({ kind: "done", ...(m.cost !== undefined ? { cost: m.cost } : {}) });
         case "ready":
           return violation("a second ready");
       }
@@ -315,8 +317,19 @@ export function checkMessage(raw: unknown, logsChars = MESSAGE_CHARS): WorkerMes
   const str = (v: unknown, max = MESSAGE_CHARS): v is string => typeof v === "string" && v.length <= max;
   switch (m.type) {
     case "ready":
-    case "done":
       return { type: m.type };
+    case "done": {
+      if (m.cost === undefined) return { type: "done" };
+      const c = m.cost as Record<string, unknown> | null;
+      const fields = ["builds", "buildMs", "calls", "callMs", "callbacks", "callbackMs", "cpuMs"] as const;
+      if (
+        typeof c !== "object" ||
+        c === null ||
+        !fields.every((f) => typeof c[f] === "number" && Number.isFinite(c[f]))
+      )
+        return bad;
+      return { type: "done", cost: Object.fromEntries(fields.map((f) => [f, c[f]])) as unknown as EngineCost };
+    }
     case "loading":
       return str(m.file, 1000) ? { type: "loading", file: m.file } : bad;
     case "start":

@@ -18,6 +18,7 @@ import type { Sandbox, ThrownValue } from "../solution/src/engine/sandbox";
 import type { QuickJSWASMModule } from "quickjs-emscripten-core";
 import { routeModules } from "./_modules";
 import { TestEnd, globals, runFile } from "./_harness";
+import type { EngineCost } from "./model";
 import { RunRequest, WorkerMessage, figureOf, scenarioKey, testKey } from "./protocol";
 
 const exit = process.exit.bind(process);
@@ -66,8 +67,9 @@ async function main(): Promise<void> {
   process.on("uncaughtException", (e) => stray.push(e));
   process.on("unhandledRejection", (e) => stray.push(e));
   process.once("message", (req: RunRequest) => {
+    const cpu0 = process.cpuUsage();
     run(req).then(
-      () => send({ type: "done" }, () => exit(0)),
+      () => send({ type: "done", cost: costOf(cpu0) }, () => exit(0)),
       (e) => {
         process.stderr.write(`oslab worker: ${(e as Error).stack ?? String(e)}\n`);
         exit(70);
@@ -225,6 +227,13 @@ function finish(end: TestEnd): void {
   const status = end.status === "passed" && errors.length > 0 ? "failed" : end.status;
   const message = cut(errors.map(describeError).join("\n\n"));
   send({ type: "result", key: end.key, status, message, logs, steps: sandbox?.steps ?? 0 });
+}
+
+// What running this submission cost: the sandbox's account and this process's CPU time since `cpu0`.
+function costOf(cpu0: NodeJS.CpuUsage): EngineCost {
+  const cpu = process.cpuUsage(cpu0);
+  const stats = sandbox?.stats ?? { builds: 0, buildMs: 0, calls: 0, callMs: 0, callbacks: 0, callbackMs: 0 };
+  return { ...stats, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 function limitOf(e: EngineLimit): { kind: EngineLimit["kind"]; limit: number } {

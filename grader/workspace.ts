@@ -41,6 +41,7 @@ export async function buildWorkspace(
     flags: c.flags,
     ...(c.notCompiled !== undefined ? { notCompiled: c.notCompiled } : {}),
     ...(c.notTypeChecked !== undefined ? { notTypeChecked: c.notTypeChecked } : {}),
+    checkCpuMs: c.cpuMs,
   };
 }
 

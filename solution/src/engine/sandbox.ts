@@ -56,7 +56,22 @@ interface Engine {
   readonly loaded: Set<string>;
 }
 
+/** What the sandbox cost, for the benchmarks: engines built, calls each way, and time. */
+export interface SandboxStats {
+  /** Engines built (one, unless a failure inside the engine threw one away) and the time it took, in ms. */
+  builds: number;
+  buildMs: number;
+  /** Calls from the host into the student's code, and the time spent in them (the kernel's calls back included), in ms. */
+  calls: number;
+  callMs: number;
+  /** Calls from the student's code into the kernel ("./defs", console), and the time spent on the host side, in ms. */
+  callbacks: number;
+  callbackMs: number;
+}
+
 export class Sandbox {
+  /** What this sandbox has cost so far. */
+  readonly stats: SandboxStats = { builds: 0, buildMs: 0, calls: 0, callMs: 0, callbacks: 0, callbackMs: 0 };
   readonly #quickjs: QuickJSWASMModule;
   readonly #options: SandboxOptions;
   readonly #hostFns: ((...args: unknown[]) => unknown)[] = [];
@@ -138,7 +153,12 @@ export class Sandbox {
   // --- the engine's life ------------------------------------------------------
 
   #engineNow(): Engine {
-    if (this.#engine === null) this.#engine = this.#build();
+    if (this.#engine === null) {
+      const t0 = performance.now();
+      this.#engine = this.#build();
+      this.stats.builds++;
+      this.stats.buildMs += performance.now() - t0;
+    }
     return this.#engine;
   }
 
@@ -225,11 +245,15 @@ export class Sandbox {
     this.#steps++;
     if (this.#over("steps")) return { error: context.newError("interrupted") };
     const fn = this.#hostFns[context.getNumber(index)];
+    const t0 = performance.now();
     let result: unknown;
     try {
       result = fn!(...args.map((a) => plain(context, a)));
     } catch (e) {
       return { error: this.#toEngineError(context, e) };
+    } finally {
+      this.stats.callbacks++;
+      this.stats.callbackMs += performance.now() - t0;
     }
     return toEngine(context, result);
   }
@@ -317,8 +341,11 @@ export class Sandbox {
   #call(fn: QuickJSHandle, args: QuickJSHandle[]): unknown {
     const c = this.#engine!.context;
     let r;
+    const t0 = performance.now();
     try {
       r = c.callFunction(fn, c.undefined, args);
+      this.stats.calls++;
+      this.stats.callMs += performance.now() - t0;
     } catch (e) {
       // the engine failed inside (its WebAssembly's own stack, most likely): it cannot be trusted to go on
       this.#discard();
