@@ -9,9 +9,10 @@
 // resolves each name against the file's own declarations, so a local
 // variable called `it` or `self` is not the global of that name. It runs
 // in the compiler's process, with the compiler's time limit. It is the
-// first line only: the student's code also runs in a realm of its own
-// (_realm.ts) where none of these things exist, so a trick it cannot see
-// still gets nothing.
+// first line only: the student's code runs in a QuickJS engine of its own
+// (solution/src/engine/sandbox.ts) where none of these things exist, under
+// an operating-system layer (sandbox/isolation.ts), so a trick it cannot
+// see still gets nothing.
 
 import { builtinModules } from "node:module";
 import path from "node:path";
