@@ -24,6 +24,11 @@ export class TypeChecker {
     this.#studentFiles = studentFiles;
     this.#options = { ...projectOptions(project), noEmit: true, types: ["node"], skipLibCheck: true };
     const host = ts.createCompilerHost(this.#options);
+    // Node's types (types: ["node"]) are looked up in the node_modules/@types above the current
+    // folder: the project's, as the student's tsc does, never wherever the grader was started
+    // (a sandbox starts the checker in "/", where none are found and `console` is unknown)
+    const root = path.resolve(project);
+    host.getCurrentDirectory = () => root;
     const getSourceFile = host.getSourceFile.bind(host);
     host.getSourceFile = (file, language, onError) => {
       const own = this.#texts.get(path.resolve(file));
