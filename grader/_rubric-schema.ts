@@ -208,6 +208,23 @@ const threshold = z
   )
   .describe("a performance figure of a scenario, measured on the submission and on the reference");
 
+const releaseTokens = z
+  .strictObject(
+    {
+      tokens: z
+        .number({ error: "must be a whole number, 1 or more" })
+        .int({ error: "must be a whole number, 1 or more" })
+        .min(1, { error: "must be a whole number, 1 or more" })
+        .describe("how many submissions in the window get their hidden tests' hints"),
+      hours: positive().default(24).describe("the window, in hours, counted back from each submission's time"),
+    },
+    { error: "must be an object" },
+  )
+  .optional()
+  .describe(
+    "on Gradescope, hidden tests' hints are shown on at most `tokens` submissions in any `hours` hours (counted from Gradescope's previous submissions; a run the grader itself failed costs none); absent: on every submission",
+  );
+
 /** The whole rubric, as written (before the checks across items). */
 export const RUBRIC_SCHEMA = z.strictObject(
   {
@@ -241,6 +258,7 @@ export const RUBRIC_SCHEMA = z.strictObject(
     parts: z.array(part, { error: "must be a list" }).describe("the parts of the lab"),
     tests: z.array(test, { error: "must be a list" }).describe("one entry per hidden Jest test"),
     thresholds: z.array(threshold, { error: "must be a list" }).default([]).describe("performance figures"),
+    releaseTokens,
   },
   { error: "must be an object" },
 );

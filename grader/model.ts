@@ -100,6 +100,14 @@ export interface Rubric {
   readonly parts: readonly RubricPart[];
   readonly tests: readonly RubricTest[];
   readonly thresholds: readonly RubricThreshold[];
+  /** Hidden tests' hints shown on at most this many submissions in any window (Gradescope); absent: on every one. */
+  readonly releaseTokens?: ReleaseTokens;
+}
+
+/** The rubric's release tokens: `tokens` submissions in any `hours` hours get their hidden tests' hints. */
+export interface ReleaseTokens {
+  readonly tokens: number;
+  readonly hours: number;
 }
 
 // --- intake: what a student handed in -----------------------------------------
@@ -332,6 +340,12 @@ export interface ScoredItem {
   /** What the instructor sees: the full failure messages. */
   readonly detail: string;
   readonly figure?: MeasuredFigure;
+  /**
+   * Set when the item failed on its own account (not because its part
+   * could not run or a test it depends on failed): what a student may read
+   * about it even when it is hidden ("" when the rubric gives no hint).
+   */
+  readonly hint?: string;
 }
 
 export interface PartScore {

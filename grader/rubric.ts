@@ -191,6 +191,10 @@ function rubricOf(r: RawRubric): Rubric {
       visibility: t.visibility,
       hint: t.hint,
     })),
+    // last, and only when set: rubrics without it keep their resume keys
+    ...(r.releaseTokens !== undefined
+      ? { releaseTokens: { tokens: r.releaseTokens.tokens, hours: r.releaseTokens.hours } }
+      : {}),
   };
 }
 

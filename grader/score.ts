@@ -77,6 +77,8 @@ export function score(input: ScoreInput): SubmissionResult {
       passed: scores,
       visibility: t.visibility,
       output,
+      // a hint names the cause only when the test failed on its own account
+      ...(!o.passed && block === undefined && failedDeps.length === 0 ? { hint: t.hint } : {}),
       detail: scores
         ? ""
         : [output, o.message, o.logs && `It printed:\n${o.logs}`].filter((x) => x !== "").join("\n\n"),
@@ -259,7 +261,7 @@ function scoreThreshold(th: RubricThreshold, input: ScoreInput, block: string | 
       th.visibility === "hidden"
         ? `Failed: the scenario did not run correctly on your kernel, so its figure does not count.${hint}`
         : `The scenario did not run correctly on your kernel, so its figure does not count:\n${shown}${hint}`;
-    return zero(output, why.join("\n"), sc?.value ?? null);
+    return { ...zero(output, why.join("\n"), sc?.value ?? null), hint: th.hint };
   }
   const m = sc.value;
   const points = m <= reference ? th.points : m >= th.worst ? 0 : (th.points * (th.worst - m)) / (th.worst - reference);
@@ -267,7 +269,15 @@ function scoreThreshold(th: RubricThreshold, input: ScoreInput, block: string | 
   const figure = { figure: th.figure, measured: m, reference, worst: th.worst };
   const text = `${th.figure} = ${m}; full credit at ${reference} or less, none at ${th.worst} or more.`;
   const output = got === th.points ? "" : th.visibility === "hidden" ? `${th.figure} = ${m}.${hint}` : `${text}${hint}`;
-  return { ...base, score: got, passed: got === th.points, output, detail: text, figure };
+  return {
+    ...base,
+    score: got,
+    passed: got === th.points,
+    output,
+    detail: text,
+    figure,
+    ...(got === th.points ? {} : { hint: th.hint }),
+  };
 }
 
 function problemsOf(input: ScoreInput): string[] {
