@@ -81,9 +81,7 @@ export class Checker {
     try {
       box = forkChecker(this.#options);
     } catch (e) {
-      return Promise.reject(
-        new Error(`Cannot start the compiler's process (${this.#options.entry}): ${(e as Error).message}`),
-      );
+      return Promise.reject(this.#cannotStart((e as Error).message));
     }
     const child = box.child;
     this.starts++;
@@ -103,23 +101,7 @@ export class Checker {
         this.#ready = null;
       }
     });
-    this.#ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (m: CompileReply): void => {
-        if (m.type !== "ready") return;
-        child.off("message", onMessage);
-        this.#tree = child.pid === undefined ? [] : processTree(child.pid);
-        this.startCpuMs += cpuTimeMs(this.#tree) ?? 0;
-        resolve();
-      };
-      child.on("message", onMessage);
-      child.once("close", (code, signal) =>
-        reject(
-          new Error(
-            `Cannot start the compiler's process (${this.#options.entry}): ${this.#stderr.trim() || `it ended (${signal ?? `exit code ${code}`})`}`,
-          ),
-        ),
-      );
-    });
+    this.#ready = this.#whenReady(box);
     this.#ready.catch(() => undefined);
     const init: CompileRequest = {
       type: "init",
@@ -128,6 +110,36 @@ export class Checker {
     };
     child.send(init);
     return this.#ready;
+  }
+
+  // Resolves at the process's "ready", its processes and start-up cost then
+  // noted; rejects when it ends first, or is not ready within the backstop
+  // (killed: a start that hangs, in a sandbox say, must not hold a lane forever).
+  #whenReady(box: Sandboxed): Promise<void> {
+    const child = box.child;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(this.#cannotStart(`it was not ready after ${this.#options.wallMs / 1000} s`));
+        box.kill();
+      }, this.#options.wallMs);
+      const onMessage = (m: CompileReply): void => {
+        if (m.type !== "ready") return;
+        clearTimeout(timer);
+        child.off("message", onMessage);
+        this.#tree = child.pid === undefined ? [] : processTree(child.pid);
+        this.startCpuMs += cpuTimeMs(this.#tree) ?? 0;
+        resolve();
+      };
+      child.on("message", onMessage);
+      child.once("close", (code, signal) => {
+        clearTimeout(timer);
+        reject(this.#cannotStart(this.#stderr.trim() || `it ended (${signal ?? `exit code ${code}`})`));
+      });
+    });
+  }
+
+  #cannotStart(why: string): Error {
+    return new Error(`Cannot start the compiler's process (${this.#options.entry}): ${why}`);
   }
 
   /** Resolves when the checker is ready or could not start: a restart after a stop has ended. */

@@ -113,6 +113,18 @@ test("files that make transpiling loop, or crash the compiler, run no test; the 
   }
 });
 
+test("a compiler that never gets ready is stopped at the backstop: the grader's fault, told as such", async () => {
+  const c = fakeCompiler("never-ready", "", { wallMs: 1000 });
+  writeFileSync(path.join(work, "never-ready.js"), "setInterval(() => undefined, 1000);");
+  try {
+    await expect(c.compile(FILES)).rejects.toThrow(
+      `Cannot start the compiler's process (${path.join(work, "never-ready.js")}): it was not ready after 1 s`,
+    );
+  } finally {
+    c.close();
+  }
+});
+
 test("k hostile submissions hold k checkers for their own budgets; the rest of the batch is served by the others", async () => {
   const c = fakeCompiler("lanes", `if (m.files[0].text.includes("HOSTILE")) ${spin} ${compiled} ${typed}`, {
     checkers: 3,

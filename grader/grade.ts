@@ -24,9 +24,18 @@ import { writeAtomic } from "./_atomic";
 import { faultPoint } from "./_fault";
 import { Reaper } from "./_reaper";
 import { Compiler } from "./compile";
-import { discoverSubmissions, intakeLimits, readSubmission, safeId } from "./intake";
+import { Discovery, discoverSubmissions } from "./discover";
+import { intakeLimits, readSubmission, safeId } from "./intake";
 import { Kit, KitOptions, prepareKit } from "./kit";
-import { BatchSummary, Intake, RunReport, SubmissionResult, SubmissionSource, SubmissionTiming } from "./model";
+import {
+  BatchSummary,
+  DuplicateRule,
+  Intake,
+  RunReport,
+  SubmissionResult,
+  SubmissionSource,
+  SubmissionTiming,
+} from "./model";
 import { RunPlanUnit, planOf } from "./plan";
 import { WorkerPool } from "./pool";
 import { gradescopeResults } from "./results";
@@ -51,6 +60,8 @@ export interface Baseline {
 }
 
 export type GradeEvent =
+  /** Every entry of the paths, graded or not and why, before grading starts. */
+  | { readonly type: "discovered"; readonly discovery: Discovery }
   | { readonly type: "baseline"; readonly warnings: readonly string[] }
   | {
       readonly type: "graded";
@@ -88,6 +99,8 @@ export interface GradeOptions extends KitOptions {
    * are taken from their details.json.
    */
   readonly force?: boolean;
+  /** What to do with two entries that give the same id (default "error": stop, naming both). */
+  readonly onDuplicate?: DuplicateRule;
   /**
    * Write the HTML and Markdown reports (default true). The Gradescope
    * autograder writes results.json alone: its bundle leaves the reports out,
@@ -124,9 +137,13 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
   const report = options.reports === false ? null : await import("./report/report");
   const templates = report === null ? null : (options.templates ?? report.prepareTemplates());
   const kit = prepareKit(options.lab, options);
-  const sources = options.asOneSubmission
-    ? paths.map((p) => ({ id: safeId(path.basename(p)), path: path.resolve(p), kind: "folder" as const }))
-    : discoverSubmissions(paths, kit.rubric.studentFiles);
+  const discovery = options.asOneSubmission
+    ? oneEach(paths)
+    : await discoverSubmissions(paths, kit.rubric.studentFiles, {
+        ...(options.onDuplicate !== undefined ? { onDuplicate: options.onDuplicate } : {}),
+      });
+  const sources = discovery.sources;
+  options.onEvent?.({ type: "discovered", discovery });
   const jobs = Math.max(1, options.jobs ?? os.availableParallelism());
   const seed = options.seed ?? 1;
   removeStaleTemporaries(options.out, sources);
@@ -161,7 +178,13 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
     const batchKey = batchKeyOf(kit, seed, options.baseline, isolation);
     const results: SubmissionResult[] = [];
     const resumed: string[] = [];
-    const meta = { graderVersion: GRADER_VERSION, seed, warnings: baseline.warnings, isolation };
+    const meta = {
+      graderVersion: GRADER_VERSION,
+      seed,
+      warnings: [...discovery.warnings, ...baseline.warnings],
+      entries: discovery.entries,
+      isolation,
+    };
     let startupMs = 0;
     let testMs = 0;
     const gradeOne = async (source: SubmissionSource): Promise<void> => {
@@ -376,6 +399,13 @@ function writeResult(dir: string, result: SubmissionResult, key: string | null):
   writeAtomic(path.join(dir, "results.json"), JSON.stringify(gradescopeResults(result), null, 2) + "\n");
   const details: SubmissionResult & Finished = { ...result, finishKey: key };
   writeAtomic(path.join(dir, "details.json"), JSON.stringify(details, null, 2) + "\n");
+}
+
+// Each path as one submission, whatever it holds (Gradescope's submission folder).
+function oneEach(paths: readonly string[]): Discovery {
+  const sources = paths.map((p) => ({ id: safeId(path.basename(p)), path: path.resolve(p), kind: "folder" as const }));
+  const entries = sources.map((s, i) => ({ entry: paths[i]!, status: "graded" as const, id: s.id }));
+  return { sources, entries, warnings: [] };
 }
 
 // A file half written by a run that was killed (writeAtomic's ".<name>.<pid>.<n>.tmp") is removed.

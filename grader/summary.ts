@@ -4,7 +4,8 @@
 
 import path from "node:path";
 import { writeAtomic } from "./_atomic";
-import { BatchSummary, ItemStats, Rubric, SubmissionResult, SummaryColumn, SummaryRow } from "./model";
+import { entryOutcome } from "./entries";
+import { BatchSummary, ClassEntry, ItemStats, Rubric, SubmissionResult, SummaryColumn, SummaryRow } from "./model";
 import { maxScoreOf } from "./rubric";
 import type { IsolationLayer } from "./sandbox/isolation";
 
@@ -13,6 +14,8 @@ export interface SummaryMeta {
   readonly seed: number;
   readonly warnings: readonly string[];
   readonly isolation?: IsolationLayer;
+  /** Every entry of the paths graded, and what became of it. */
+  readonly entries?: readonly ClassEntry[];
 }
 
 /** The class's summary from the results so far (rows sorted by id). */
@@ -63,6 +66,7 @@ export function summarize(rubric: Rubric, results: readonly SubmissionResult[], 
     items,
     warnings: [...meta.warnings],
     ...(meta.isolation !== undefined ? { isolation: meta.isolation } : {}),
+    ...(meta.entries !== undefined ? { entries: [...meta.entries] } : {}),
   };
 }
 
@@ -112,6 +116,7 @@ ${warnings === "" ? "" : `<h2>Warnings</h2><ul>${warnings}</ul>`}
 ${rows.map((r) => `<tr>${r.join("")}</tr>`).join("\n")}
 </tbody>
 </table>
+${entriesHtml(s)}
 <h2>Tests and thresholds</h2>
 <table>
 <thead><tr><th>Id</th><th>Title</th><th>Passed</th></tr></thead>
@@ -123,6 +128,19 @@ ${items.join("\n")}
 </body>
 </html>
 `;
+}
+
+// Every entry of the paths graded: graded as which id, or not and why.
+function entriesHtml(s: BatchSummary): string {
+  if (s.entries === undefined) return "";
+  const rows = s.entries.map((e) => `<tr><td>${escapeHtml(e.entry)}</td><td>${escapeHtml(entryOutcome(e))}</td></tr>`);
+  return `<h2>Every entry</h2>
+<table>
+<thead><tr><th>Entry</th><th>What became of it</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>`;
 }
 
 export function escapeHtml(s: string): string {
