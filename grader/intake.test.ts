@@ -1,4 +1,4 @@
-// Intake: which paths are submissions, and which of their files are taken.
+// Intake: which files of a submission are taken, however it is handed in.
 
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -9,7 +9,7 @@ import * as tar from "tar";
 import yazl from "yazl";
 import { ArchiveLimits } from "./_archive";
 import { SubmissionMember } from "./model";
-import { archiveKind, discoverSubmissions, idOf, isOneSubmission, readSubmission } from "./intake";
+import { archiveKind, idOf, readSubmission } from "./intake";
 import { makeTar, makeTarGz, makeZip } from "./test-support/archives";
 import { STUDENT_FILES, scratch, writeFiles } from "./test-support/fixtures";
 
@@ -23,47 +23,6 @@ const three = (prefix: string, skip: readonly string[] = []): Record<string, str
 
 test("an archive's id is its name without .zip, .tar.gz or .tgz", () => {
   expect(["alice.zip", "bob.tar.gz", "carol.TGZ", "dave"].map(idOf)).toEqual(["alice", "bob", "carol", "dave"]);
-});
-
-test("a folder holding a student file at its top, or at the file's own path, is one submission", () => {
-  expect(isOneSubmission(writeFiles(path.join(work, "flat"), { "cow.ts": "" }), STUDENT_FILES)).toBe(true);
-  expect(isOneSubmission(writeFiles(path.join(work, "tree"), three("")), STUDENT_FILES)).toBe(true);
-});
-
-test("a folder holding one project folder is one submission; holding several, or archives, a class", () => {
-  expect(isOneSubmission(writeFiles(path.join(work, "one"), three("lab/")), STUDENT_FILES)).toBe(true);
-  expect(isOneSubmission(writeFiles(path.join(work, "two"), { ...three("a/"), ...three("b/") }), STUDENT_FILES)).toBe(
-    false,
-  );
-  expect(isOneSubmission(writeFiles(path.join(work, "zips"), { "a.zip": "" }), STUDENT_FILES)).toBe(false);
-});
-
-test("a class folder gives one submission per folder or archive, sorted, other files skipped", () => {
-  const klass = writeFiles(path.join(work, "class"), {
-    ...three("b/"),
-    ...three("a/"),
-    "c.zip": "",
-    "d.tar.gz": "",
-    "notes.txt": "",
-  });
-  expect(discoverSubmissions([klass], STUDENT_FILES).map((s) => [s.id, s.kind])).toEqual([
-    ["a", "folder"],
-    ["b", "folder"],
-    ["c", "zip"],
-    ["d", "tar.gz"],
-  ]);
-});
-
-test("two submissions with the same id are told apart", () => {
-  const a = writeFiles(path.join(work, "x1", "sam"), three(""));
-  const b = writeFiles(path.join(work, "x2", "sam"), three(""));
-  expect(discoverSubmissions([a, b], STUDENT_FILES).map((s) => s.id)).toEqual(["sam", "sam-2"]);
-});
-
-test("a path that does not exist is named in the error", () => {
-  expect(() => discoverSubmissions([path.join(work, "nope")], STUDENT_FILES)).toThrow(
-    `Cannot read submission "${path.join(work, "nope")}": no such file or folder`,
-  );
 });
 
 test("each student file is taken from the entry ending with most of its path, the others are ignored", async () => {

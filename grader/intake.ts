@@ -1,21 +1,14 @@
-// Stage 1, intake: finding the submissions among the paths an instructor
-// names, and taking from each the student files of the rubric's allow-list,
-// wherever they sit inside; nothing else of a submission is ever used.
+// Stage 1, intake: taking from a submission the student files of the
+// rubric's allow-list, wherever they sit inside; nothing else of a
+// submission is ever used. Which paths are submissions is discover.ts's.
 //
-// A path is read as follows:
-//  - a .zip, .tar.gz or .tgz file is one submission;
-//  - a folder is ONE submission when a student file sits at the folder's top
-//    (cow.ts) or at its own path from there (src/kernel/cow.ts), or when
-//    exactly one of its subfolders holds student files (a project folder
-//    inside the submission, as unpacked zips have);
-//  - any other folder is a folder of submissions, one per entry (a subfolder
-//    or an archive; other files are skipped), named after the entry.
-// The student's id is the entry's name without its extension.
+// A submission is a folder, a .zip, a .tar.gz or .tgz, or entries of a
+// class folder or class zip (_source.ts); when it holds none of the lab's
+// files but one archive, that archive is read. The student's id comes with
+// it (SubmissionSource).
 
-import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { ArchiveLimits, Listing, Oversize, entryPath, sizeText } from "./_archive";
-import { archiveKind, idOf, safeId } from "./_names";
+import { ArchiveLimits, Listing, Oversize, sizeText } from "./_archive";
 import { listSource } from "./_source";
 import { Intake, Limits, StudentFile, SubmissionKind, SubmissionSource } from "./model";
 import { DEFAULT_LIMITS } from "./rubric";
@@ -34,69 +27,6 @@ export function intakeLimits(limits: Limits): ArchiveLimits {
 const REFUSALS_SHOWN = 10;
 
 export { archiveKind, idOf, safeId } from "./_names";
-
-/**
- * Every submission the paths name, in a stable order (by id). Throws a
- * sentence naming the path when one does not exist or is not a submission.
- * Two submissions with the same id get "-2", "-3"... in order of their paths.
- */
-export function discoverSubmissions(paths: readonly string[], studentFiles: readonly string[]): SubmissionSource[] {
-  const found: SubmissionSource[] = [];
-  for (const p of paths) {
-    const abs = path.resolve(p);
-    if (!existsSync(abs)) throw new Error(`Cannot read submission "${p}": no such file or folder`);
-    const st = statSync(abs);
-    if (st.isFile()) {
-      const kind = archiveKind(abs);
-      if (kind === null) throw new Error(`Cannot read submission "${p}": not a folder, a .zip or a .tar.gz`);
-      found.push({ id: idOf(path.basename(abs)), path: abs, kind });
-    } else if (isOneSubmission(abs, studentFiles)) {
-      found.push({ id: path.basename(abs), path: abs, kind: "folder" });
-    } else {
-      for (const e of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-        if (e.name.startsWith(".")) continue;
-        const child = path.join(abs, e.name);
-        const kind = e.isDirectory() ? "folder" : e.isFile() ? archiveKind(e.name) : null;
-        if (kind !== null) found.push({ id: idOf(e.name), path: child, kind });
-      }
-    }
-  }
-  return uniqueIds(found);
-}
-
-function uniqueIds(found: SubmissionSource[]): SubmissionSource[] {
-  const seen = new Map<string, number>();
-  return found.map((s) => {
-    const id = safeId(s.id);
-    const n = (seen.get(id) ?? 0) + 1;
-    seen.set(id, n);
-    return n === 1 ? { ...s, id } : { ...s, id: `${id}-${n}` };
-  });
-}
-
-/** Whether folder `dir` is one student's submission (see the rule at the top of this file). */
-export function isOneSubmission(dir: string, studentFiles: readonly string[]): boolean {
-  for (const f of studentFiles) {
-    if (existsSync(path.join(dir, f)) || existsSync(path.join(dir, path.basename(f)))) return true;
-  }
-  const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.name.startsWith("."));
-  if (entries.some((e) => e.isFile() && archiveKind(e.name) !== null)) return false;
-  const holders = entries.filter((e) => e.isDirectory() && holdsStudentFile(path.join(dir, e.name), studentFiles));
-  return holders.length === 1 || (holders.length === 0 && entries.every((e) => !e.isDirectory()));
-}
-
-function holdsStudentFile(dir: string, studentFiles: readonly string[]): boolean {
-  const names = new Set(studentFiles.map((f) => path.basename(f)));
-  const walk = (d: string, depth: number): boolean => {
-    if (depth > 8) return false;
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isFile() && names.has(e.name)) return true;
-      if (e.isDirectory() && entryPath(e.name) !== "" && walk(path.join(d, e.name), depth + 1)) return true;
-    }
-    return false;
-  };
-  return walk(dir, 0);
-}
 
 /**
  * Reads one submission: for each student file, the entry whose path ends
