@@ -128,7 +128,8 @@ const LIMIT_WORDS: Readonly<Record<keyof Limits, string>> = {
     "engine steps the student's code may take in one test (a call into the kernel is one; its own loops are counted by the engine): an endless loop fails that test, at the same point on any machine",
   engineMemoryMb: "the engine's heap for the student's code (its objects, arrays and strings)",
   engineStackKb: "the engine's stack for the student's code (how deep its calls may nest)",
-  compileSeconds: "compiling, checking and type-checking one submission's files, in a process of their own",
+  compileSeconds:
+    "CPU time for compiling, checking and type-checking one submission's files, charged to that submission alone (a warm checker process per grading lane)",
   archiveMb: "the size of a submitted .zip or .tar.gz",
   unpackedMb: "bytes unpacked from one archive: the files read, and for a .tar.gz every byte it unpacks to",
   fileKb: "one student file",

@@ -22,12 +22,14 @@ export const STEPS_PER_POLL = 16;
 
 /**
  * The grader's defaults (a rubric's limits may change them). The reference
- * solution's heaviest hidden test takes under a thousand steps; 200,000 is
- * room for any reasonable solution, and stops a loop of the student's own
- * in a few seconds of the engine's time.
+ * solution's heaviest hidden test takes under a thousand steps; 50,000 is
+ * fifty times that, and stops an endless loop within about a second of
+ * CPU (an interrupt poll comes every ten thousand or so jumps, 0.1 to 0.4
+ * ms; a call into the kernel costs about 16 µs), well before the grader's
+ * outside backstop (the rubric's testSeconds).
  */
 export const DEFAULT_ENGINE_LIMITS: EngineLimits = {
-  steps: 200_000,
+  steps: 50_000,
   memoryBytes: 64 * 1024 * 1024,
   stackBytes: 256 * 1024,
 };

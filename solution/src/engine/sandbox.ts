@@ -383,7 +383,7 @@ export class Sandbox {
     if (d.name === "InternalError" && d.message === "out of memory") return this.#hit("memory");
     if (d.name === "InternalError" && d.message === "stack overflow") return this.#hit("stack");
     const Host = (d.cls !== null ? this.#classes.get(d.cls) : undefined) ?? Error;
-    const out = new Host(d.message);
+    const out = new Host(d.name === "ReferenceError" ? withoutNode(d.message) : d.message);
     if (Host === Error) out.name = d.name;
     out.stack = `${out.name}: ${d.message}\n${this.mapStack(d.stack)}`;
     return out;
@@ -436,6 +436,37 @@ function toEngine(c: QuickJSContext, v: unknown): QuickJSHandle {
 
 function loadFailure(rel: string, why: unknown): Error {
   return new Error(`${rel} could not be loaded: ${why instanceof Error ? `${why.name}: ${why.message}` : String(why)}`);
+}
+
+/** Node's globals a student may reach for, which the engine does not have. */
+const NODE_GLOBALS = new Set([
+  "process",
+  "require",
+  "Buffer",
+  "global",
+  "module",
+  "exports",
+  "__dirname",
+  "__filename",
+  "setTimeout",
+  "setInterval",
+  "setImmediate",
+  "clearTimeout",
+  "clearInterval",
+  "queueMicrotask",
+  "structuredClone",
+  "Intl",
+  "TextEncoder",
+  "TextDecoder",
+  "fetch",
+  "performance",
+]);
+
+// The engine's "'process' is not defined", with why: the grader runs the code without Node.js.
+function withoutNode(message: string): string {
+  const m = /^'([\w$]+)' is not defined$/.exec(message);
+  if (m === null || !NODE_GLOBALS.has(m[1]!)) return message;
+  return `${m[1]} is not defined: the grader runs your code in an engine without Node.js's globals (no process, require, Buffer, timers or Intl); use only what "./defs" exports`;
 }
 
 function failing(why: Error): () => never {
