@@ -55,6 +55,7 @@ void studentCommands(yargs(hideBin(process.argv)).scriptName("oslab"))
         ...(args.labDir !== undefined ? { labDir: args.labDir } : {}),
         ...(args.templates !== undefined ? { templates: args.templates } : {}),
         ...(args.force ? { force: true } : {}),
+        ...(args.onDuplicate !== undefined ? { onDuplicate: args.onDuplicate } : {}),
       });
     },
   )

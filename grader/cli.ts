@@ -6,7 +6,10 @@
 import os from "node:os";
 import path from "node:path";
 import type { Argv } from "yargs";
+import { Discovery } from "./discover";
+import { entryText } from "./entries";
 import { gradeBatch } from "./grade";
+import { DUPLICATE_RULES, DuplicateRule } from "./model";
 import { progress } from "./progress";
 import { prepareTemplates } from "./report/report";
 
@@ -21,6 +24,8 @@ export interface GradeArgs {
   readonly templates?: string;
   /** Grade again the submissions an earlier run into --out finished. */
   readonly force?: boolean;
+  /** Which of two entries with the same id is graded (default "error": neither, the command stops). */
+  readonly onDuplicate?: DuplicateRule;
 }
 
 export function builder<T>(y: Argv<T>) {
@@ -40,14 +45,35 @@ export function builder<T>(y: Argv<T>) {
       default: false,
       describe: "grade again the submissions an earlier run into --out finished",
     })
+    .option("on-duplicate", {
+      choices: DUPLICATE_RULES,
+      default: "error" as DuplicateRule,
+      describe:
+        "two entries with the same id (frank/ and frank.zip): error stops and names both; newest grades the one " +
+        "changed last; folder or archive grades that kind (the newest of two alike); both grades each, the second as frank-2",
+    })
     .epilog(
       "A .zip, .tar.gz or .tgz is one submission. A folder is one submission when a student file sits at its top " +
         "(cow.ts) or at its own path (src/kernel/cow.ts), or when exactly one subfolder holds student files; " +
         "otherwise it is a class: each subfolder or archive in it is one student's submission, named after it. " +
+        "A class may be an LMS's bulk download as it comes: Gradescope's export (students named by its submission_metadata.yml), " +
+        "Canvas's (name_userid_submissionid_file, grouped by student), Moodle's (a folder or files per participant), " +
+        "or a .zip of per-student archives. Every entry is listed, graded under its id or not graded and why " +
+        "(an archive the grader cannot read, such as .rar; not a submission; empty), here and in summary.json and summary.html. " +
         "Writes <out>/<id>/results.json (Gradescope's format) and details.json, and <out>/summary.json, grades.csv, summary.html. " +
         "Run the same command again after a crash or a kill: submissions already graded (same files, grader, lab and seed) " +
         "are not graded again unless --force.",
     );
+}
+
+/** What the command says of the paths before grading: every entry, graded under which id or not and why. */
+export function discoveredText(d: Discovery): string {
+  const graded = d.entries.filter((e) => e.status === "graded").length;
+  const head =
+    `oslab grade: ${d.entries.length} ${d.entries.length === 1 ? "entry" : "entries"}: ` +
+    `${graded} graded as ${d.sources.length} submission(s), ${d.entries.length - graded} not graded\n`;
+  const lines = d.entries.map((e) => `  ${entryText(e)}\n`).join("");
+  return head + lines + d.warnings.map((w) => `oslab grade: warning: ${w}\n`).join("");
 }
 
 /** Runs the command; resolves to the exit status. */
@@ -65,7 +91,9 @@ export async function gradeCommand(
       ...(args.labDir !== undefined ? { labDir: args.labDir } : {}),
       ...(args.templates !== undefined ? { templates: prepareTemplates(args.templates) } : {}),
       ...(args.force === true ? { force: true } : {}),
+      ...(args.onDuplicate !== undefined ? { onDuplicate: args.onDuplicate } : {}),
       onEvent: (e) => {
+        if (e.type === "discovered") err(discoveredText(e.discovery));
         if (e.type === "baseline") for (const w of e.warnings) err(`oslab grade: warning: ${w}\n`);
         if (e.type === "graded") {
           bar ??= progress(e.total);
