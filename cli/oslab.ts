@@ -56,6 +56,7 @@ void studentCommands(yargs(hideBin(process.argv)).scriptName("oslab"))
         ...(args.templates !== undefined ? { templates: args.templates } : {}),
         ...(args.force ? { force: true } : {}),
         ...(args.onDuplicate !== undefined ? { onDuplicate: args.onDuplicate } : {}),
+        ...(args.isolation !== undefined ? { isolation: args.isolation } : {}),
       });
     },
   )

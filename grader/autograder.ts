@@ -2,7 +2,10 @@
 // <root>/submission into <root>/results/results.json, <root> being
 // /autograder, or the first argument, or $OSLAB_AUTOGRADER_ROOT. The
 // reference's plan and figures come from baseline.json, made when the
-// autograder was built, so no solution code is shipped or run here.
+// autograder was built, so no solution code is shipped or run here. The
+// submission's code runs under the strongest isolation layer that works in
+// Gradescope's container (bubblewrap, else the unprivileged user setup.sh
+// made); with none, nothing is graded.
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -33,7 +36,8 @@ export async function runAutograder(root: string): Promise<number> {
     });
     const id = outcome.results[0]!.id;
     writeAtomic(results, readFileSync(path.join(out, id, "results.json")));
-    process.stdout.write(`oslab autograder: ${outcome.results[0]!.score} / ${outcome.results[0]!.maxScore}\n`);
+    const r = outcome.results[0]!;
+    process.stdout.write(`oslab autograder: ${r.score} / ${r.maxScore} (isolation: ${r.isolation ?? "none"})\n`);
     return 0;
   } catch (e) {
     // Gradescope shows the student nothing without results.json: say what happened

@@ -1,7 +1,8 @@
-// `oslab grade <paths...> --lab cow --out DIR [--jobs N] [--seed N]`: grades
-// submissions (folders, .zip, .tar.gz, or folders of them) into DIR. Exit 0
-// when the batch completed, whatever the students scored; 2 when the
-// instructor's input (a path, the rubric) is wrong.
+// `oslab grade <paths...> --lab cow --out DIR [--jobs N] [--seed N] [--isolation L]`:
+// grades submissions (folders, .zip, .tar.gz, or folders of them) into DIR.
+// Exit 0 when the batch completed, whatever the students scored; 2 when the
+// instructor's input (a path, the rubric) is wrong, or when no isolation
+// layer works here and --isolation none was not given.
 
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +13,7 @@ import { gradeBatch } from "./grade";
 import { DUPLICATE_RULES, DuplicateRule } from "./model";
 import { progress } from "./progress";
 import { prepareTemplates } from "./report/report";
+import { ISOLATION_LAYERS, ISOLATION_WORDS, IsolationLayer } from "./sandbox/isolation";
 
 export interface GradeArgs {
   readonly paths: string[];
@@ -26,6 +28,8 @@ export interface GradeArgs {
   readonly force?: boolean;
   /** Which of two entries with the same id is graded (default "error": neither, the command stops). */
   readonly onDuplicate?: DuplicateRule;
+  /** The operating-system layer student code runs under; default the strongest available. */
+  readonly isolation?: IsolationLayer;
 }
 
 export function builder<T>(y: Argv<T>) {
@@ -52,6 +56,11 @@ export function builder<T>(y: Argv<T>) {
         "two entries with the same id (frank/ and frank.zip): error stops and names both; newest grades the one " +
         "changed last; folder or archive grades that kind (the newest of two alike); both grades each, the second as frank-2",
     })
+    .option("isolation", {
+      choices: ISOLATION_LAYERS,
+      describe:
+        "how student code is isolated: bwrap (bubblewrap), user (an unprivileged user), none; default the strongest available",
+    })
     .epilog(
       "A .zip, .tar.gz or .tgz is one submission. A folder is one submission when a student file sits at its top " +
         "(cow.ts) or at its own path (src/kernel/cow.ts), or when exactly one subfolder holds student files; " +
@@ -62,7 +71,9 @@ export function builder<T>(y: Argv<T>) {
         "(an archive the grader cannot read, such as .rar; not a submission; empty), here and in summary.json and summary.html. " +
         "Writes <out>/<id>/results.json (Gradescope's format) and details.json, and <out>/summary.json, grades.csv, summary.html. " +
         "Run the same command again after a crash or a kill: submissions already graded (same files, grader, lab and seed) " +
-        "are not graded again unless --force.",
+        "are not graded again unless --force. " +
+        "Student code runs under bubblewrap where it works, else (as root) as an unprivileged user; with neither, " +
+        "nothing is graded unless --isolation none.",
     );
 }
 
@@ -92,6 +103,7 @@ export async function gradeCommand(
       ...(args.templates !== undefined ? { templates: prepareTemplates(args.templates) } : {}),
       ...(args.force === true ? { force: true } : {}),
       ...(args.onDuplicate !== undefined ? { onDuplicate: args.onDuplicate } : {}),
+      ...(args.isolation !== undefined ? { isolation: args.isolation } : {}),
       onEvent: (e) => {
         if (e.type === "discovered") err(discoveredText(e.discovery));
         if (e.type === "baseline") for (const w of e.warnings) err(`oslab grade: warning: ${w}\n`);
@@ -105,6 +117,8 @@ export async function gradeCommand(
     const s = outcome.summary;
     const errors = s.rows.filter((r) => r.status === "grader-error").length;
     const resumed = outcome.resumed.length;
+    const isolation = s.isolation ?? "none";
+    err(`oslab grade: isolation: ${isolation} (${ISOLATION_WORDS[isolation]})\n`);
     err(
       `oslab grade: graded ${s.rows.length} submission(s) of lab ${s.lab} in ${(outcome.timing.totalMs / 1000).toFixed(1)} s into ${args.out}` +
         (resumed > 0

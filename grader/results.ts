@@ -41,6 +41,7 @@ export function gradescopeResults(r: SubmissionResult): GradescopeResults {
       labVersion: r.labVersion,
       seed: r.seed,
       ...(r.isolation !== undefined ? { isolation: r.isolation } : {}),
+      ...(r.isolation !== undefined ? { isolation: r.isolation } : {}),
       status: r.status,
       figures: Object.fromEntries(
         r.items
@@ -76,6 +77,14 @@ function overview(r: SubmissionResult): string {
   for (const p of r.parts) lines.push(`Part ${p.id} (${p.title}): ${p.score} / ${p.maxScore}`);
   for (const p of r.problems) lines.push("", p);
   if (r.isolation === "none")
-    lines.push("", "Graded without the grader's sandbox (--isolation none): your code ran with the grader's own rights.");
+    lines.push(
+      "",
+      "Graded without the grader's sandbox (--isolation none): your code ran with the grader's own rights.",
+    );
+  if (r.isolation === "none")
+    lines.push(
+      "",
+      "Graded without the grader's sandbox (--isolation none): your code ran with the grader's own rights.",
+    );
   return lines.join("\n");
 }

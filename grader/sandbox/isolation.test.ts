@@ -8,7 +8,17 @@
 // real layers must run there.
 
 import { fork } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -16,11 +26,15 @@ import { launchOf } from "./_launch";
 import { cleanEnv } from "./_node";
 import { allPids } from "./_proc";
 import { sandboxUser } from "./_user";
+import { WorkerPool } from "../pool";
+import type { RunRequest } from "../protocol";
+import { rssKb } from "../run";
 import { IsolationLayer, Sandboxed, chooseIsolation, forkSandboxed, whyUnavailable } from "./isolation";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const INTRUDER = path.join(__dirname, "test-fixtures", "intruder.js");
 const ENGINE = path.join(__dirname, "test-fixtures", "engine.js");
+const HOG = path.join(__dirname, "test-fixtures", "hog.js");
 const SECRET = "OSLAB_SANDBOX_TEST_SECRET";
 /** Time allowed for a sandbox to start and answer: a budget for a loaded machine, not a race. */
 const SLOW = 60_000;
@@ -116,6 +130,19 @@ function closed(s: Sandboxed): Promise<void> {
     else s.child.once("close", () => resolve());
   });
 }
+
+/** The engine stand-in copied into a folder of its own whose node_modules is a link to the repository's. */
+function linkedEngine(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "oslab-sandbox-linked-"));
+  chmodSync(dir, 0o755);
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  copyFileSync(ENGINE, path.join(dir, "engine.js"));
+  linked.push(dir);
+  return path.join(dir, "engine.js");
+}
+
+const linked: string[] = [];
+afterAll(() => linked.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const LAYERS: readonly Exclude<IsolationLayer, "none">[] = ["bwrap", "user"];
 
@@ -233,9 +260,32 @@ describe.each(LAYERS)("the %s layer", (layer) => {
   );
 
   test(
-    "the QuickJS engine loads its WebAssembly from node_modules and runs",
+    "a grading worker's pid is its node process's: the memory watch sees what it allocates",
     async () => {
-      const engine = forkSandboxed(ENGINE, { layer, stderr: "pipe" });
+      const pool = new WorkerPool({ entry: HOG, memoryMb: 64, warm: 1, isolation: layer });
+      try {
+        const worker = await pool.take();
+        const allocated = new Promise((r) => worker.onMessage(r));
+        worker.send({ mib: 200 } as unknown as RunRequest);
+        expect(await allocated).toEqual({ type: "allocated", mib: 200 });
+        expect(readFileSync(`/proc/${worker.pid}/status`, "utf8")).toMatch(/^Name:\s+node$/m);
+        expect(rssKb(worker.pid)).toBeGreaterThan(200 * 1024);
+        worker.kill();
+        expect(await worker.exited).toEqual({ code: null, signal: "SIGKILL" });
+      } finally {
+        pool.close();
+      }
+    },
+    SLOW,
+  );
+
+  test.each([
+    ["the repository's node_modules", () => ENGINE],
+    ["a node_modules that links to it (as the Gradescope autograder's test lays out)", linkedEngine],
+  ])(
+    "the QuickJS engine loads its WebAssembly from %s and runs",
+    async (_where, script) => {
+      const engine = forkSandboxed(script(), { layer, stderr: "pipe" });
       try {
         await nextMessage(engine.child);
         const answer = nextMessage<{ value?: unknown; error?: string }>(engine.child);

@@ -16,7 +16,7 @@
 // found by running a trivial command under it, once per grader process.
 
 import { ChildProcess, fork, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { bwrapBinary } from "./_bwrap";
@@ -187,11 +187,13 @@ function signal(pid: number): void {
  */
 export function forkSandboxed(entry: string, options: SandboxOptions): Sandboxed {
   const layer = options.layer;
-  const given = [entry, ...(options.read ?? [])].map((p) => path.resolve(p));
+  // a path that does not exist is left out: the process finds it missing, and says so itself
+  const given = [entry, ...(options.read ?? [])].map((p) => path.resolve(p)).filter((p) => existsSync(p));
   const folder = layer === "user" ? realpathSync(mkdtempSync(path.join(os.tmpdir(), "oslab-sandbox-"))) : null;
   try {
-    const tmp = layer === "user" ? userFolder(folder!, given) : null;
-    const l = launchOf(layer, readSet(given), options.execArgv ?? []);
+    const read = layer === "none" ? [] : readSet(given);
+    const tmp = layer === "user" ? userFolder(folder!, read) : null;
+    const l = launchOf(layer, read, options.execArgv ?? []);
     const child = fork(entry, [], {
       execPath: l.execPath,
       execArgv: [...l.execArgv],
@@ -209,24 +211,28 @@ export function forkSandboxed(entry: string, options: SandboxOptions): Sandboxed
   }
 }
 
-// The paths a process may read: those given (as given and as real paths, for the
-// permission model compares real paths) and the node_modules folders above them.
+// The paths a process may read: those given and the node_modules folders
+// above them, each as it is named and as its real path (Node's permission
+// model compares real paths: a linked node_modules is read through its target).
 function readSet(given: readonly string[]): string[] {
   const out = new Set<string>();
-  for (const p of given) {
+  for (const p of given.flatMap((g) => [g, ...moduleFoldersAbove(path.dirname(g))])) {
     out.add(p);
-    out.add(realpathSync(p));
-    for (const nm of moduleFoldersAbove(path.dirname(p))) out.add(nm);
+    try {
+      out.add(realpathSync(p));
+    } catch {
+      // a link to nothing: nothing to read through it
+    }
   }
   return [...out];
 }
 
-// The user layer: checks that the sandbox user can read `given`; makes its
+// The user layer: checks that the sandbox user can read `read`; makes its
 // temporary folder in `folder` (the user's own, mode 700; `folder` lets only
 // the user's group pass through).
-function userFolder(folder: string, given: readonly string[]): string {
+function userFolder(folder: string, read: readonly string[]): string {
   const user = sandboxUser();
-  for (const p of given) {
+  for (const p of read.filter((r) => existsSync(r))) {
     const why = whyUnreadable(p, user);
     if (why !== null)
       throw new Error(
