@@ -5,4 +5,4 @@
 const { ensureBuilt, built } = require("./build");
 
 ensureBuilt();
-require(built("cli/oslab"));
+require(built("cli/oslab")).main();

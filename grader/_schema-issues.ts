@@ -26,24 +26,28 @@ export function problemsOf(issues: readonly z.core.$ZodIssue[]): Problem[] {
   });
 }
 
-/** One sentence per mistake; `raw` is the file's value (for the items' ids), `schema` its shape (for known keys). */
+/**
+ * One sentence per mistake; `raw` is the file's value (for the items' ids),
+ * `schema` its shape (for known keys). A required key that is missing
+ * because it was mistyped is told once, as the unknown key.
+ */
 export function describeProblems(problems: readonly Problem[], raw: unknown, schema: JsonSchema): string[] {
-  return problems.flatMap((p) => {
+  const mistyped = new Set<string>();
+  const unknown = (p: Problem, key: string): string => {
     const where = placeName(p.path, raw);
-    if (p.unknownKeys !== undefined) {
-      const known = Object.keys(schemaAt(schema, p.path)?.properties ?? {});
-      return p.unknownKeys.map(
-        (k) => `${where === "" ? "" : `${where}: `}unknown key "${k}" (${suggestion(k, known)})`,
-      );
-    }
-    if (p.missing === true) return [`${where} is missing`];
+    const known = Object.keys(schemaAt(schema, p.path)?.properties ?? {});
+    const near = closest(key, known);
+    if (near !== null) mistyped.add(placeName([...p.path, near], raw));
+    const why = near !== null ? `did you mean "${near}"?` : `the keys are ${known.join(", ")}`;
+    return `${where === "" ? "" : `${where}: `}unknown key "${key}" (${why})`;
+  };
+  const sentences = problems.map((p) => (p.unknownKeys ?? []).map((k) => unknown(p, k)));
+  return problems.flatMap((p, i) => {
+    const where = placeName(p.path, raw);
+    if (p.unknownKeys !== undefined) return sentences[i]!;
+    if (p.missing === true) return mistyped.has(where) ? [] : [`${where} is missing`];
     return [where === "" ? `the file ${p.message}` : `${where} ${p.message}`];
   });
-}
-
-function suggestion(key: string, known: readonly string[]): string {
-  const near = closest(key, known);
-  return near !== null ? `did you mean "${near}"?` : `the keys are ${known.join(", ")}`;
 }
 
 /** "tests.B1.dependsOn[0]": keys joined with dots, a list's item by its id when it has one of its own, else [i]. */

@@ -3,13 +3,16 @@
 
 /**
  * The candidate `word` most likely mistypes: the same letters in another
- * case, or at most half the longer word's letters away (and fewer than the
- * shorter one has); null when none is that close.
+ * case, its beginning (three letters or more), or at most half the longer
+ * word's letters away (and fewer than the shorter one has); null when none
+ * is that close.
  */
 export function closest(word: string, candidates: readonly string[]): string | null {
   const lower = word.toLowerCase();
   const sameCase = candidates.find((c) => c.toLowerCase() === lower);
   if (sameCase !== undefined) return sameCase;
+  const shortened = candidates.find((c) => lower.length >= 3 && c.toLowerCase().startsWith(lower));
+  if (shortened !== undefined) return shortened;
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const c of candidates) {

@@ -13,6 +13,7 @@ import { gradeBatch } from "./grade";
 import { DUPLICATE_RULES, DuplicateRule } from "./model";
 import { progress } from "./progress";
 import { prepareTemplates } from "./report/report";
+import { labOptions } from "../cli/_lab-options";
 import { ISOLATION_LAYERS, ISOLATION_WORDS, IsolationLayer } from "./sandbox/isolation";
 
 export interface GradeArgs {
@@ -33,13 +34,29 @@ export interface GradeArgs {
 }
 
 export function builder<T>(y: Argv<T>) {
-  return y
-    .positional("paths", { type: "string", array: true, demandOption: true, describe: "submissions to grade" })
-    .option("lab", { type: "string", default: "cow", describe: "the lab (labs/<name>)" })
-    .option("out", { type: "string", demandOption: true, describe: "output folder" })
-    .option("jobs", { type: "number", default: os.availableParallelism(), describe: "submissions graded at once" })
-    .option("seed", { type: "number", default: 1, describe: "seed for Math.random in the tests" })
-    .option("lab-dir", { type: "string", describe: "the lab's folder, when not labs/<lab>" })
+  return labOptions(y)
+    .positional("paths", {
+      type: "string",
+      array: true,
+      default: undefined,
+      describe: "the submissions: folders, .zip, .tar.gz or .tgz files, or a class folder holding one per student",
+    })
+    .option("out", {
+      type: "string",
+      demandOption: true,
+      describe: "the folder to write each student's results and reports, and the class's summary, into",
+    })
+    .option("jobs", {
+      type: "number",
+      default: os.availableParallelism(),
+      defaultDescription: "the number of CPU cores",
+      describe: "how many submissions are graded at once",
+    })
+    .option("seed", {
+      type: "number",
+      default: 1,
+      describe: "seeds Math.random in the hidden tests, so that a batch grades the same again",
+    })
     .option("templates", {
       type: "string",
       describe: "a folder of report templates that replace the kit's by file name",
@@ -61,6 +78,9 @@ export function builder<T>(y: Argv<T>) {
       describe:
         "how student code is isolated: bwrap (bubblewrap), user (an unprivileged user), none; default the strongest available",
     })
+    .example("$0 grade class/ --out graded", "a class: one subfolder or archive a student")
+    .example("$0 grade a.zip b.tgz --out graded", "two submissions")
+    .example("$0 grade class/ --out graded --lab-dir ../mylab", "")
     .epilog(
       "A .zip, .tar.gz or .tgz is one submission. A folder is one submission when a student file sits at its top " +
         "(cow.ts) or at its own path (src/kernel/cow.ts), or when exactly one subfolder holds student files; " +

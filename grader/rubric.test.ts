@@ -115,6 +115,10 @@ test.each([
   [(r: typeof good) => (r.parts[1].file = []), 'parts.B: unknown key "file" (did you mean "files"?)'],
   [(r: typeof good) => (r.threshold = []), 'unknown key "threshold" (did you mean "thresholds"?)'],
   [
+    (r: typeof good) => ([r.tests[0].titel, r.tests[0].title] = [r.tests[0].title, undefined]),
+    'tests.A1: unknown key "titel" (did you mean "title"?)', // not also "tests.A1.title is missing"
+  ],
+  [
     (r: typeof good) => (r.tests[0].weight = 2),
     'tests.A1: unknown key "weight" (the keys are id, part, title, points, visibility, dependsOn, hint, scenario)',
   ],

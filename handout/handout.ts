@@ -12,7 +12,8 @@ import path from "node:path";
 import Handlebars from "handlebars";
 import type { Argv } from "yargs";
 import { loadRubric } from "../grader/rubric";
-import { Lab, loadLab, repoRoot } from "../labs/lab";
+import { Lab, labOfFolder, loadLab, repoRoot } from "../labs/lab";
+import { labChoice, labOptions } from "../cli/_lab-options";
 import { CourseConfig, DEFAULT_COURSE, loadCourseConfig } from "./config";
 import { Heading, renderMarkdown } from "./markdown";
 import type { FindOptions } from "../grader/report/_browser";
@@ -21,8 +22,10 @@ import { HandoutView, handoutView } from "./view";
 import { writeAtomic } from "./_write";
 
 export interface HandoutOptions {
-  /** The lab's name (labs/<lab>). */
+  /** The lab's name (labs/<lab> in the kit); unused when `labDir` is given. */
   readonly lab: string;
+  /** A lab's folder anywhere: its lab.json and handout.md (or the kit's labs/<rubric's lab>'s), its rubric and scenarios. */
+  readonly labDir?: string;
   /** The instructor edition: the answers to the questions and challenges are in. */
   readonly answers?: boolean;
   /** The course's details; DEFAULT_COURSE when not given. */
@@ -44,11 +47,13 @@ export interface RenderedHandout {
 /** Builds the handout's HTML; throws a message naming what is wrong (a missing lab, a broken template). */
 export function renderHandout(options: HandoutOptions): RenderedHandout {
   const root = options.root ?? repoRoot();
-  const lab: Lab = loadLab(options.lab, root);
+  const kitLab = options.labDir === undefined ? loadLab(options.lab, root) : null;
+  const dir = kitLab?.dir ?? path.resolve(options.labDir!);
+  const rubricDir = options.rubricDir ?? dir;
+  const rubric = loadRubric(rubricDir);
+  const lab: Lab = kitLab ?? labOfFolder(dir, rubric.lab, root);
   const source = path.join(lab.dir, "handout.md");
   if (!existsSync(source)) throw new Error(`Cannot build the handout of lab "${lab.name}": ${source} does not exist`);
-  const rubricDir = options.rubricDir ?? lab.dir;
-  const rubric = loadRubric(rubricDir);
   const answers = options.answers ?? false;
   const view = handoutView(lab, { course: options.course ?? DEFAULT_COURSE, answers, rubric, rubricDir });
 
@@ -83,7 +88,7 @@ export async function writeHandout(
   options: HandoutOptions & { readonly out: string; readonly pdf?: boolean; readonly browser?: FindOptions },
 ): Promise<HandoutFiles> {
   const rendered = renderHandout(options);
-  const base = path.join(options.out, fileBase(options.lab, options.answers ?? false));
+  const base = path.join(options.out, fileBase(rendered.view.lab.name, options.answers ?? false));
   const html = writeAtomic(`${base}.html`, rendered.html);
   if (!options.pdf) return { html, pdf: null };
   const pdf = `${base}.pdf`;
@@ -151,7 +156,8 @@ export function tocOf(headings: readonly Heading[]): TocEntry[] {
 // --- the command ----------------------------------------------------------------------
 
 export interface HandoutArgs {
-  lab: string;
+  lab?: string | undefined;
+  labDir?: string | undefined;
   out: string;
   pdf: boolean;
   config?: string | undefined;
@@ -159,16 +165,34 @@ export interface HandoutArgs {
 }
 
 export function builder(y: Argv): Argv<HandoutArgs> {
-  return y
-    .option("lab", { type: "string", default: "cow", describe: "the lab (labs/<name>)" })
-    .option("out", { type: "string", demandOption: true, describe: "the folder to write <lab>.html (and .pdf) into" })
-    .option("pdf", { type: "boolean", default: false, describe: "also print <lab>.pdf with headless Chromium" })
-    .option("config", { type: "string", describe: "course.json: course, term, due, submission" })
+  return labOptions(y)
+    .option("out", {
+      type: "string",
+      demandOption: true,
+      describe: "the folder to write <lab>.html (and <lab>.pdf) into",
+    })
+    .option("pdf", {
+      type: "boolean",
+      default: false,
+      describe: "also print <lab>.pdf with headless Chromium (apt-get install chromium, or set CHROME_PATH)",
+    })
+    .option("config", {
+      type: "string",
+      describe: "a course.json: the course, term, due date and how to submit (see handout/course.example.json)",
+    })
     .option("answers", {
       type: "boolean",
       default: false,
-      describe: "the instructor edition, with answers (written as <lab>-answers.html)",
-    }) as unknown as Argv<HandoutArgs>;
+      describe: "the instructor edition, with the answers, written as <lab>-answers.html",
+    })
+    .example("$0 handout --out handout", "the student edition, handout/cow.html")
+    .example("$0 handout --out handout --answers", "the instructor edition")
+    .example("$0 handout --out handout --pdf --config course.json", "")
+    .example("$0 handout --out handout --lab-dir ../mylab", "")
+    .epilog(
+      "Its tables and figures are computed from the lab's rubric and the reference kernel. " +
+        "Exit 0 built, 1 the PDF failed (the HTML is written), 2 nothing built.",
+    ) as unknown as Argv<HandoutArgs>;
 }
 
 /** What the command may be given besides its arguments (tests use it to stand in for the machine). */
@@ -190,12 +214,12 @@ export async function handoutCommand(args: HandoutArgs, context: CommandContext 
   try {
     const course = args.config === undefined ? DEFAULT_COURSE : loadCourseConfig(args.config);
     rendered = renderHandout({
-      lab: args.lab,
+      ...labChoice(args),
       course,
       answers: args.answers,
       ...(context.rubricDir !== undefined ? { rubricDir: context.rubricDir } : {}),
     });
-    html = writeAtomic(path.join(args.out, `${fileBase(args.lab, args.answers)}.html`), rendered.html);
+    html = writeAtomic(path.join(args.out, `${fileBase(rendered.view.lab.name, args.answers)}.html`), rendered.html);
   } catch (e) {
     err(`oslab handout: ${(e as Error).message}`);
     return 2;
