@@ -10,6 +10,7 @@
 
 import { formatRun } from "../../solution/src/cli/trace";
 import { ProcessView, StepView } from "../../solution/src/scenario/timeline";
+import { entryOutcome } from "../entries";
 import { BatchSummary, Diagnostic, ItemStats, Rubric, ScoredItem, SubmissionResult } from "../model";
 import { listWords, mdBlock, mdInline, percent, plural, points, stripAnsi } from "./_text";
 import { dotPlot, histogram, scoreBins, shareBars } from "./charts";
@@ -439,7 +440,19 @@ export interface SummaryView {
   readonly troubles: readonly TroubleGroupView[];
   readonly columns: readonly { readonly id: string; readonly title: string; readonly maxText: string }[];
   readonly rows: readonly SubmissionRowView[];
+  /** Every entry of the paths graded: under which id (linked to its report), or not and why. */
+  readonly hasEntries: boolean;
+  readonly entries: readonly EntryView[];
   readonly footer: string;
+}
+
+export interface EntryView {
+  readonly entry: string;
+  readonly graded: boolean;
+  /** The report of the submission it is part of; "" when it is not graded. */
+  readonly href: string;
+  /** "graded as frank", "not graded: ...". */
+  readonly outcome: string;
 }
 
 export interface ItemRateView {
@@ -580,6 +593,13 @@ export function summaryView(
       }),
       lostText: t(row.lost.join(" ")),
       problemsText: t(row.problems.map((p) => firstLine(p).replace(/:$/, "")).join("; ")),
+    })),
+    hasEntries: (summary.entries ?? []).length > 0,
+    entries: (summary.entries ?? []).map((e) => ({
+      entry: t(e.entry),
+      graded: e.status === "graded",
+      href: e.status === "graded" ? reportHref(e.id) : "",
+      outcome: t(entryOutcome(e)),
     })),
     footer: t(
       `Lab ${summary.lab}, version ${summary.labVersion}; oslab grader ${summary.graderVersion}, seed ${summary.seed}.`,
