@@ -29,7 +29,7 @@ import { sandboxUser } from "./_user";
 import { WorkerPool } from "../pool";
 import type { RunRequest } from "../protocol";
 import { rssKb } from "../run";
-import { IsolationLayer, Sandboxed, chooseIsolation, forkSandboxed, whyUnavailable } from "./isolation";
+import { IsolationLayer, Sandboxed, chooseIsolation, forkSandboxed, pickIsolation, whyUnavailable } from "./isolation";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const INTRUDER = path.join(__dirname, "test-fixtures", "intruder.js");
@@ -351,6 +351,36 @@ describe("the user layer's checks", () => {
       }
     },
   );
+});
+
+describe("pickIsolation", () => {
+  const HOW =
+    "Install bubblewrap (Debian, Ubuntu: apt-get install bubblewrap) where user namespaces are allowed, " +
+    "or run the grader as root so that student code runs as an unprivileged user";
+  const only =
+    (...ok: IsolationLayer[]) =>
+    (l: IsolationLayer): string | null =>
+      ok.includes(l) || l === "none" ? null : `no ${l} here`;
+
+  test("takes bubblewrap first, the unprivileged user next, and never none unless asked", () => {
+    expect(pickIsolation(undefined, only("bwrap", "user"))).toBe("bwrap");
+    expect(pickIsolation(undefined, only("user"))).toBe("user");
+    expect(pickIsolation("user", only("bwrap", "user"))).toBe("user");
+    expect(pickIsolation("none", only())).toBe("none");
+  });
+
+  test("with no layer working, refuses, saying why each failed, how to install one, and that none must be asked for", () => {
+    expect(() => pickIsolation(undefined, only())).toThrow(
+      `Cannot isolate student code, so nothing was graded (bwrap: no bwrap here; user: no user here). ${HOW}; ` +
+        "or, only for code you trust, pass --isolation none to grade without isolation.",
+    );
+  });
+
+  test("a layer asked for that does not work here is refused, with why", () => {
+    expect(() => pickIsolation("bwrap", only("user"))).toThrow(
+      `Cannot isolate student code with --isolation bwrap: no bwrap here. ${HOW}.`,
+    );
+  });
 });
 
 describe("chooseIsolation", () => {

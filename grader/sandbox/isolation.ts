@@ -53,20 +53,28 @@ export function whyUnavailable(layer: IsolationLayer): string | null {
  * do, when none does: the grader never falls back to no isolation itself.
  */
 export function chooseIsolation(wanted?: IsolationLayer): IsolationLayer {
+  return pickIsolation(wanted, whyUnavailable);
+}
+
+/** chooseIsolation's decision, given why each layer cannot be used here (null: it can). */
+export function pickIsolation(
+  wanted: IsolationLayer | undefined,
+  why: (layer: IsolationLayer) => string | null,
+): IsolationLayer {
   if (wanted !== undefined) {
-    const why = whyUnavailable(wanted);
-    if (why === null) return wanted;
-    throw new Error(`Cannot isolate student code with --isolation ${wanted}: ${why}. ${HOW_TO}`);
+    const reason = why(wanted);
+    if (reason === null) return wanted;
+    throw new Error(`Cannot isolate student code with --isolation ${wanted}: ${reason}. ${HOW_TO}.`);
   }
   const reasons: string[] = [];
   for (const layer of ISOLATION_LAYERS.filter((l) => l !== "none")) {
-    const why = whyUnavailable(layer);
-    if (why === null) return layer;
-    reasons.push(`${layer}: ${why}`);
+    const reason = why(layer);
+    if (reason === null) return layer;
+    reasons.push(`${layer}: ${reason}`);
   }
   throw new Error(
-    `Cannot isolate student code, so nothing was graded (${reasons.join("; ")}). ${HOW_TO} ` +
-      "To grade without isolation anyway (only code you trust), pass --isolation none.",
+    `Cannot isolate student code, so nothing was graded (${reasons.join("; ")}). ${HOW_TO}; ` +
+      "or, only for code you trust, pass --isolation none to grade without isolation.",
   );
 }
 
