@@ -1,15 +1,26 @@
 // `oslab gradescope --lab cow --out autograder.zip`: builds a Gradescope
-// autograder. The zip holds, at its root:
-//   setup.sh            installs Node 20 and the grader's npm dependencies
-//   run_autograder      grades /autograder/submission into /autograder/results/results.json
-//   package.json        the grader's runtime dependencies, pinned
+// autograder. Gradescope unpacks it into /autograder/source, runs setup.sh
+// once when it builds the image, then run_autograder for each submission
+// ($OSLAB_AUTOGRADER_ROOT moves /autograder, for testing it anywhere). The
+// zip holds, at its root:
+//   setup.sh, run_autograder   the two scripts (_autograder-scripts.ts)
+//   package.json, package-lock.json
+//                       the grader's runtime packages, pinned, with their
+//                       integrity hashes: cut from the kit's own lock, for npm ci
 //   autograder.json     the lab and the seed
 //   baseline.json       the reference solution's plan and figures (computed now)
 //   dist/               the grader, compiled
-//   labs/<lab>/         lab.json, rubric.json, the hidden suites, the threshold scenarios
-//   kit/                the student project's provided code; its student files are the starter's
-// Gradescope unpacks it into /autograder/source; $OSLAB_AUTOGRADER_ROOT
-// moves /autograder (for testing it anywhere).
+//   labs/<lab>/         lab.json, rubric.json, the threshold scenarios, and the
+//                       hidden suites with their support files
+//   kit/src/            the student project's code, but its command line (cli/);
+//                       its student files are the starter's stubs, which run in
+//                       place of a file a submission lacks
+// The reference solution IS shipped, because grading needs it: the hidden
+// suites run each part of a submission with the reference's other parts
+// (for cow, labs/cow/tests/support/reference.ts holds the reference's
+// uvmcopy, cowfault and uvmfree). Student code cannot read it: it runs in
+// the QuickJS engine, which holds no file system, under the operating-system
+// sandbox; and students never see the zip itself.
 
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
@@ -17,12 +28,18 @@ import ts from "typescript";
 import yazl from "yazl";
 import { repoRoot } from "../labs/lab";
 import { writeAtomic } from "./_atomic";
+import { NODE_LTS_MAJOR, RUN_AUTOGRADER, setupScript } from "./_autograder-scripts";
+import { runtimeManifest } from "./_runtime-lock";
 import { establishBaseline } from "./grade";
-import { WORKER_SOURCES, prepareKit } from "./kit";
+import { Kit, WORKER_SOURCES, prepareKit } from "./kit";
 import { WorkerPool } from "./pool";
 
-/** npm packages the grader needs at run time on Gradescope. */
-const RUNTIME_PACKAGES = [
+/**
+ * npm packages the grader loads on Gradescope: the bare imports of dist/,
+ * the kit and the hidden suites (a test checks the list against them), and
+ * Node's types for the type check.
+ */
+export const RUNTIME_PACKAGES = [
   "typescript",
   "@types/node",
   "expect",
@@ -30,10 +47,14 @@ const RUNTIME_PACKAGES = [
   "jest-each",
   "yauzl",
   "tar",
-  "cli-progress",
   "zod",
   "jsonc-parser",
+  "quickjs-emscripten-core",
+  "@jitl/quickjs-wasmfile-release-sync",
 ];
+
+/** The kit's folders the autograder leaves out: the student project's command line, which grading never loads. */
+const KIT_LEFT_OUT = ["cli/"];
 
 export interface AutograderOptions {
   readonly lab: string;
@@ -55,37 +76,69 @@ export async function buildAutograder(options: AutograderOptions): Promise<strin
   } finally {
     pool.close();
   }
-  const files = new Map<string, string | Buffer>();
-  files.set("setup.sh", SETUP);
-  files.set("run_autograder", RUN);
-  files.set("package.json", JSON.stringify(packageJson(root), null, 2) + "\n");
-  files.set("autograder.json", JSON.stringify({ lab: kit.rubric.lab, seed }, null, 2) + "\n");
-  files.set("baseline.json", JSON.stringify(baseline, null, 2) + "\n");
-  for (const [rel, js] of compileGrader(root)) files.set(rel, js);
+  const files = new Map<string, string | Buffer>([
+    ...runtimeFiles(root),
+    ["autograder.json", json({ lab: kit.rubric.lab, seed })],
+    ["baseline.json", json(baseline)],
+    ...compileGrader(root),
+    ...labFiles(kit, root),
+    ...kitFiles(kit),
+  ]);
+  return writeZip(options.out, files);
+}
+
+// The scripts, and the packages they install.
+function runtimeFiles(root: string): [string, string][] {
+  const kitPackage = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+    engines?: { node?: string };
+  };
+  const manifest = runtimeManifest(root, RUNTIME_PACKAGES, kitPackage.engines);
+  return [
+    ["setup.sh", setupScript({ nodeFloor: nodeFloor(kitPackage.engines?.node), nodeMajor: NODE_LTS_MAJOR })],
+    ["run_autograder", RUN_AUTOGRADER],
+    ["package.json", json(manifest.packageJson)],
+    ["package-lock.json", json(manifest.lock)],
+  ];
+}
+
+// labs/<lab>/: lab.json, the rubric, the hidden suites and their support files, the threshold scenarios.
+function labFiles(kit: Kit, root: string): [string, string | Buffer][] {
   const lab = `labs/${kit.rubric.lab}`;
-  files.set(`${lab}/lab.json`, JSON.stringify(labJson(kit.rubric.lab, kit.labDir, root), null, 2) + "\n");
-  files.set(`${lab}/rubric.json`, readFileSync(path.join(kit.labDir, "rubric.json")));
-  for (const rel of listFiles(path.join(kit.labDir, "tests")))
-    files.set(`${lab}/tests/${rel}`, readFileSync(path.join(kit.labDir, "tests", rel)));
-  for (const th of kit.rubric.thresholds)
-    files.set(`${lab}/${th.scenario}`, readFileSync(path.join(kit.labDir, th.scenario)));
-  const project = path.dirname(kit.kitSrc);
+  return [
+    [`${lab}/lab.json`, json(labJson(kit.rubric.lab, kit.labDir, root))],
+    [`${lab}/rubric.json`, readFileSync(path.join(kit.labDir, "rubric.json"))],
+    ...listFiles(path.join(kit.labDir, "tests")).map((rel): [string, Buffer] => [
+      `${lab}/tests/${rel}`,
+      readFileSync(path.join(kit.labDir, "tests", rel)),
+    ]),
+    ...kit.rubric.thresholds.map((th): [string, Buffer] => [
+      `${lab}/${th.scenario}`,
+      readFileSync(path.join(kit.labDir, th.scenario)),
+    ]),
+  ];
+}
+
+// kit/: the project's provided code and tsconfig.json; its student files are the starter's.
+function kitFiles(kit: Kit): [string, Buffer][] {
+  const out: [string, Buffer][] = [];
   for (const rel of listFiles(kit.kitSrc)) {
-    if (rel.endsWith(".test.ts")) continue;
+    if (rel.endsWith(".test.ts") || KIT_LEFT_OUT.some((dir) => rel.startsWith(dir))) continue;
     const student = kit.rubric.studentFiles.includes(`src/${rel}`);
     const from = student ? path.join(path.dirname(kit.starterSrc), "src", rel) : path.join(kit.kitSrc, rel);
-    files.set(`kit/src/${rel}`, readFileSync(from));
+    out.push([`kit/src/${rel}`, readFileSync(from)]);
   }
-  if (existsSync(path.join(project, "tsconfig.json")))
-    files.set("kit/tsconfig.json", readFileSync(path.join(project, "tsconfig.json")));
+  const tsconfig = path.join(path.dirname(kit.kitSrc), "tsconfig.json");
+  if (existsSync(tsconfig)) out.push(["kit/tsconfig.json", readFileSync(tsconfig)]);
+  return out;
+}
 
+// Writes the zip, its entries sorted and dated alike (the same kit gives the same zip); resolves to their names.
+async function writeZip(out: string, files: ReadonlyMap<string, string | Buffer>): Promise<string[]> {
   const zip = new yazl.ZipFile();
   const names = [...files.keys()].sort();
   for (const name of names) {
-    const body = files.get(name)!;
     const executable = name === "setup.sh" || name === "run_autograder";
-    // a fixed date: the same kit gives the same zip
-    zip.addBuffer(Buffer.from(body), name, {
+    zip.addBuffer(Buffer.from(files.get(name)!), name, {
       mtime: new Date(Date.UTC(2020, 0, 1)),
       mode: executable ? 0o100755 : 0o100644,
     });
@@ -93,43 +146,22 @@ export async function buildAutograder(options: AutograderOptions): Promise<strin
   zip.end();
   const chunks: Buffer[] = [];
   for await (const c of zip.outputStream) chunks.push(c as Buffer);
-  writeAtomic(options.out, Buffer.concat(chunks));
+  writeAtomic(out, Buffer.concat(chunks));
   return names;
 }
 
-const SETUP = `#!/usr/bin/env bash
-# Gradescope runs this once, when it builds the autograder's image (Ubuntu):
-# Node 20 from NodeSource, then the grader's npm dependencies.
-set -euo pipefail
-export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y --no-install-recommends ca-certificates curl gnupg
-curl -fsSL https://deb.nodesource.com/setup_20.x | bash -
-apt-get install -y --no-install-recommends nodejs
-cd /autograder/source
-npm install --omit=dev --no-audit --no-fund
-`;
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2) + "\n";
+}
 
-const RUN = `#!/usr/bin/env bash
-# Grades <root>/submission into <root>/results/results.json; <root> is
-# /autograder on Gradescope, or $OSLAB_AUTOGRADER_ROOT.
-set -euo pipefail
-root="\${OSLAB_AUTOGRADER_ROOT:-/autograder}"
-mkdir -p "$root/results"
-cd "$root/source"
-exec node dist/grader/autograder.js "$root"
-`;
-
-// The autograder's package.json: the runtime packages at the versions installed here.
-function packageJson(root: string): Record<string, unknown> {
-  const dependencies: Record<string, string> = {};
-  for (const name of RUNTIME_PACKAGES) {
-    const pkg = JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")) as {
-      version: string;
-    };
-    dependencies[name] = pkg.version;
-  }
-  return { name: "oslab", private: true, description: "oslab's Gradescope autograder", dependencies };
+/** The major of the kit's Node floor, from package.json's engines.node (">=20"). */
+function nodeFloor(range: string | undefined): number {
+  const m = /^>=\s*(\d+)(\.\d+){0,2}$/.exec(range?.trim() ?? "");
+  if (m === null)
+    throw new Error(
+      `Cannot build the autograder: package.json's engines.node must read ">=N", not ${JSON.stringify(range)}`,
+    );
+  return Number(m[1]);
 }
 
 function labJson(lab: string, labDir: string, root: string): Record<string, unknown> {

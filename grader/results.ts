@@ -1,9 +1,17 @@
 // Stage 5a, report for one student: Gradescope's results.json (the
 // autograder specification's format). Timings appear only in
 // execution_time; nothing else in it depends on when or how fast it ran.
+//
+// Gradescope never shows a student a hidden test's entry, so each part gets
+// a visible entry of 0 points of its own that lists the hints of the part's
+// hidden tests that failed: the hints alone, never a test's title, its
+// expected values or a diff. The rubric's release tokens (_tokens.ts) may
+// hold them back; extra_data records whether they were shown, which the
+// next submissions' token count reads.
 
+import { EVERY_SUBMISSION, HINTS_SHOWN_KEY, HintRelease, hintsShown, tokenSentence } from "./_tokens";
 import { formatFlag } from "./integrity";
-import { ScoredItem, SubmissionResult, Visibility } from "./model";
+import { PartScore, ScoredItem, SubmissionResult, Visibility } from "./model";
 import { formatDiagnostic } from "./typecheck";
 
 export interface GradescopeTest {
@@ -27,12 +35,22 @@ export interface GradescopeResults {
   readonly tests: readonly GradescopeTest[];
 }
 
-/** The results.json of one submission. */
-export function gradescopeResults(r: SubmissionResult): GradescopeResults {
+/** How results.json shows the hints: released to the student, and the offset times are told in ("Z": UTC). */
+export interface HintOptions {
+  readonly release: HintRelease;
+  readonly zone: string;
+}
+
+/** The results.json of one submission; hints are shown unless `hints` holds them back. */
+export function gradescopeResults(
+  r: SubmissionResult,
+  hints: HintOptions = { release: EVERY_SUBMISSION, zone: "Z" },
+): GradescopeResults {
+  const shown = hintsShown(hints.release, hasHiddenHints(r));
   return {
     score: r.score,
     execution_time: Math.round(r.timing.totalMs / 1000),
-    output: overview(r),
+    output: overview(r, tokenSentence(hints.release, hints.zone)),
     visibility: "visible",
     stdout_visibility: "hidden",
     extra_data: {
@@ -40,7 +58,6 @@ export function gradescopeResults(r: SubmissionResult): GradescopeResults {
       lab: r.lab,
       labVersion: r.labVersion,
       seed: r.seed,
-      ...(r.isolation !== undefined ? { isolation: r.isolation } : {}),
       ...(r.isolation !== undefined ? { isolation: r.isolation } : {}),
       status: r.status,
       figures: Object.fromEntries(
@@ -50,9 +67,51 @@ export function gradescopeResults(r: SubmissionResult): GradescopeResults {
       ),
       typeErrors: r.typeErrors.map(formatDiagnostic),
       integrity: (r.flags ?? []).map(formatFlag),
+      [HINTS_SHOWN_KEY]: shown,
     },
-    tests: r.items.map(testOf),
+    tests: [...r.parts.map((p) => hintEntry(r, p, shown, hints)), ...r.items.map(testOf)],
   };
+}
+
+// The hidden items that failed on their own account (score.ts sets their hint).
+function hiddenFailures(r: SubmissionResult, part: string): ScoredItem[] {
+  return r.items.filter((i) => i.part === part && i.visibility === "hidden" && !i.passed && i.hint !== undefined);
+}
+
+/** Whether some failed hidden item has a hint to show (only then does showing them spend a token). */
+export function hasHiddenHints(r: SubmissionResult): boolean {
+  return r.status === "graded" && r.parts.some((p) => hiddenFailures(r, p.id).some((i) => i.hint !== ""));
+}
+
+function hintEntry(r: SubmissionResult, p: PartScore, shown: boolean, hints: HintOptions): GradescopeTest {
+  const failed = hiddenFailures(r, p.id);
+  const anyFailed = r.items.some((i) => i.part === p.id && i.visibility === "hidden" && !i.passed);
+  return {
+    name: `Part ${p.id} (${p.title}): hints from hidden tests`,
+    number: `${p.id} hints`,
+    score: 0,
+    max_score: 0,
+    status: anyFailed ? "failed" : "passed",
+    output: hintText(p, failed, anyFailed, shown ? null : tokenSentence(hints.release, hints.zone)),
+    visibility: "visible",
+    extra_data: { part: p.id, kind: "hints" },
+  };
+}
+
+// The entry's text: the hints, once each, in the rubric's order, or why there are none (`held`: why held back).
+function hintText(p: PartScore, failed: readonly ScoredItem[], anyFailed: boolean, held: string | null): string {
+  const texts = [...new Set(failed.map((i) => i.hint!).filter((h) => h !== ""))];
+  const bare = failed.filter((i) => i.hint === "").length;
+  if (failed.length === 0)
+    return anyFailed
+      ? `No hint for part ${p.id}: its hidden tests that failed did so because of something above (a missing file, code that does not compile, or a test they depend on).`
+      : `No hidden test of part ${p.id} failed.`;
+  if (texts.length === 0) return `Hidden tests of part ${p.id} failed, and none of them has a hint.`;
+  if (held !== null) return held;
+  const lines = [`Hints from the hidden tests of part ${p.id} that failed (what each one checks stays hidden):`];
+  for (const t of texts) lines.push(`- ${t}`);
+  if (bare > 0) lines.push(`(${bare === 1 ? "One more" : `${bare} more`} failed without a hint.)`);
+  return lines.join("\n");
 }
 
 function testOf(i: ScoredItem): GradescopeTest {
@@ -71,16 +130,12 @@ function testOf(i: ScoredItem): GradescopeTest {
   };
 }
 
-function overview(r: SubmissionResult): string {
+function overview(r: SubmissionResult, tokens: string): string {
   // a grader error's sentence for the student comes first among the problems
   const lines = [`Score: ${r.score} / ${r.maxScore}`];
   for (const p of r.parts) lines.push(`Part ${p.id} (${p.title}): ${p.score} / ${p.maxScore}`);
+  if (tokens !== "") lines.push("", tokens);
   for (const p of r.problems) lines.push("", p);
-  if (r.isolation === "none")
-    lines.push(
-      "",
-      "Graded without the grader's sandbox (--isolation none): your code ran with the grader's own rights.",
-    );
   if (r.isolation === "none")
     lines.push(
       "",
