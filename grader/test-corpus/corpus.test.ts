@@ -148,7 +148,13 @@ describe("archives and files", () => {
     );
     expect(only("zip-empty")).toEqual([`${at("zip-empty.zip")} the archive is empty`]);
     expect(only("tar-empty")).toEqual([`${at("tar-empty.tar.gz")} the archive is empty`]);
-    expect(only("empty-folder")).toEqual([`${at("empty-folder")} the folder is empty`]);
+    // an empty folder is no submission: not graded, and listed with why
+    expect(batch.results.some((r) => r.id === "empty-folder")).toBe(false);
+    expect(batch.summary.entries?.find((e) => e.entry === `${klass}/empty-folder`)).toEqual({
+      entry: `${klass}/empty-folder`,
+      status: "skipped",
+      reason: { kind: "empty" },
+    });
     expect(only("names-not-utf8")).toEqual([
       `${at("names-not-utf8.zip")} none of the lab's files (uvmcopy.ts, cow.ts, uvmfree.ts) could be read (see the messages below)`,
       ...["uvmcopy.ts", "cow.ts", "uvmfree.ts"].map(
