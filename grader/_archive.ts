@@ -220,16 +220,23 @@ function takeFile(
   const { abs, rel } = file;
   const { limits } = options;
   const special = specialKind(file.type, abs);
-  if (special !== null) return void listing.refused.push({ path: rel, reason: special });
+  if (special !== null) {
+    listing.refused.push({ path: rel, reason: special });
+    return;
+  }
   listing.paths.push(rel);
   if (!options.wanted(rel)) return;
   const st = statSync(abs);
-  if (st.nlink > 1)
-    return void listing.refused.push({
-      path: rel,
-      reason: `is a hard link (one of ${st.nlink} names of a file)${LINK_NOTE}`,
-    });
-  if (st.size > limits.fileBytes) return void listing.refused.push(bigRefusal(rel, limits));
+  const refusal: Refusal | null =
+    st.nlink > 1
+      ? { path: rel, reason: `is a hard link (one of ${st.nlink} names of a file)${LINK_NOTE}` }
+      : st.size > limits.fileBytes
+        ? bigRefusal(rel, limits)
+        : null;
+  if (refusal !== null) {
+    listing.refused.push(refusal);
+    return;
+  }
   budget.read += st.size;
   if (budget.read > limits.unpackedBytes) throw new Error(tooMuch(limits));
   listing.contents.set(rel, readFileSync(abs));

@@ -132,12 +132,10 @@ function catalogEntry(entry: yauzl.Entry): CatalogEntry {
   const shown = showName(raw);
   const base = { dir: shown.endsWith("/") || shown.endsWith("\\"), size: entry.uncompressedSize, newest: 0 };
   if (decodeFails(raw)) return { ...base, path: shown, refused: NOT_UTF8 };
-  const parts = shown
-    .replace(/\\/g, "/")
-    .split("/")
-    .filter((x) => x !== "" && x !== ".");
   if (entryPath(shown) === null) return { ...base, path: shown, refused: "leaves the archive" };
-  return { ...base, path: parts.join("/"), newest: entry.getLastModDate().getTime() };
+  // the name as a submission's listing sees it (_archive.ts ListOptions.select): "\\" as "/"
+  const name = shown.replace(/\\/g, "/").replace(/\/+$/, "");
+  return { ...base, path: name, newest: entry.getLastModDate().getTime() };
 }
 
 /** The entries of class zip `file` in its folder `prefix` ("" for its top). */

@@ -33,7 +33,7 @@ export interface LmsEntry {
   readonly file: string;
 }
 
-/** A Gradescope submission folder's name ("submission_231506478"), or null. */
+/** Whether a folder's name is a Gradescope submission's ("submission_231506478"). */
 export function gradescopeFolder(name: string): boolean {
   return /^submission_\d+$/.test(name);
 }

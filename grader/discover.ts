@@ -23,7 +23,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { entryPath, sizeText } from "./_archive";
 import { ClassItem, Group, planClass, skipReasonOfFile } from "./_class";
-import { CatalogEntry, ClassListing, listClassFolder, listClassZip, readCatalog } from "./_class-listing";
+import { CatalogEntry, ClassListing, compare, listClassFolder, listClassZip, readCatalog } from "./_class-listing";
 import { Candidate, resolveDuplicates } from "./_duplicates";
 import { readGradescopeMetadata } from "./_gradescope-metadata";
 import { GRADESCOPE_METADATA, gradescopeFolder, lmsEntry } from "./_lms";
@@ -108,7 +108,7 @@ export async function discoverSubmissions(
     return "id" in r ? [{ id: r.id, ...f.source }] : [];
   });
   if (sources.length === 0) throw new Error(nothingToGrade(paths, entries));
-  sources.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  sources.sort((a, b) => compare(a.id, b.id));
   return { sources, entries, warnings: g.warnings };
 }
 
