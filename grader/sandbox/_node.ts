@@ -41,8 +41,8 @@ export function cleanEnv(extra: Readonly<Record<string, string>> = {}): Record<s
  * The shell that starts a sandboxed process sets these limits and then
  * becomes the command ("exec", same pid): no core file (it would hold the
  * hidden suites, and a core pattern may hand it to a program of the host),
- * and no file larger than 32 MiB (dash counts -f in blocks of 512 bytes;
- * bash, in KiB: 64 MiB).
+ * and no file larger than 32 MiB (POSIX counts -f in blocks of 512 bytes,
+ * as dash does, and bash when started as sh).
  */
 export const LIMITS_SCRIPT = 'ulimit -c 0 && ulimit -f 65536 && exec "$@"';
 

@@ -28,7 +28,10 @@ import { allPids } from "./_proc";
 import { sandboxUser } from "./_user";
 import { WorkerPool } from "../pool";
 import type { RunRequest } from "../protocol";
+import { SAMPLE_RUBRIC, perfectResult } from "../report/_samples";
+import { gradescopeResults } from "../results";
 import { rssKb } from "../run";
+import { summarize } from "../summary";
 import { IsolationLayer, Sandboxed, chooseIsolation, forkSandboxed, pickIsolation, whyUnavailable } from "./isolation";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -210,6 +213,12 @@ describe.each(LAYERS)("the %s layer", (layer) => {
     if (layer === "bwrap") expect(pid).not.toBe(sandbox.child.pid);
   });
 
+  test("it makes no core file, and no file over 32 MiB", () => {
+    const limits = readFileSync(`/proc/${sandbox.pid!}/limits`, "utf8");
+    expect(limits).toMatch(/^Max core file size\s+0\s+0\s+bytes\s*$/m);
+    expect(limits).toMatch(new RegExp(`^Max file size\\s+${32 << 20}\\s+${32 << 20}\\s+bytes\\s*$`, "m"));
+  });
+
   test("it writes nothing: not the kit's cache, the repository or /tmp", () => {
     expect(report.writes.map((w) => w.ok)).toEqual([false, false, false, false]);
     expect(readFileSync(t.compiled, "utf8")).toBe("// the kit, compiled\n");
@@ -351,6 +360,22 @@ describe("the user layer's checks", () => {
       }
     },
   );
+});
+
+describe("what a result says of its layer", () => {
+  test("results.json names the layer, and a result graded without isolation tells the student", () => {
+    const under = (isolation: IsolationLayer) => gradescopeResults({ ...perfectResult(), isolation });
+    const SAYS = "Graded without the grader's sandbox (--isolation none): your code ran with the grader's own rights.";
+    expect(under("bwrap").extra_data.isolation).toBe("bwrap");
+    expect(under("bwrap").output).not.toContain(SAYS);
+    expect(under("none").extra_data.isolation).toBe("none");
+    expect(under("none").output.split("\n").slice(-1)).toEqual([SAYS]);
+  });
+
+  test("summary.json names the batch's layer", () => {
+    const meta = { graderVersion: "test", seed: 1, warnings: [], isolation: "user" as const };
+    expect(summarize(SAMPLE_RUBRIC, [perfectResult()], meta).isolation).toBe("user");
+  });
 });
 
 describe("pickIsolation", () => {
