@@ -82,7 +82,7 @@ export function builder<T>(y: Argv<T>) {
     .example("$0 grade a.zip b.tgz --out graded", "two submissions")
     .example("$0 grade class/ --out graded --lab-dir ../mylab", "")
     .epilog(
-      "A .zip, .tar.gz or .tgz is one submission. A folder is one submission when a student file sits at its top " +
+      "A .zip, .tar.gz or .tgz is one submission (a .zip may instead hold a class, below). A folder is one submission when a student file sits at its top " +
         "(cow.ts) or at its own path (src/kernel/cow.ts), or when exactly one subfolder holds student files; " +
         "otherwise it is a class: each subfolder or archive in it is one student's submission, named after it. " +
         "A class may be an LMS's bulk download as it comes: Gradescope's export (students named by its submission_metadata.yml), " +
