@@ -80,6 +80,9 @@ export function planClass(items: readonly ClassItem[], context: ClassContext): C
     else lms.set(entry.key, [...(lms.get(entry.key) ?? []), { entry, item }]);
   }
   for (const entries of lms.values()) for (const f of studentFates(entries, context)) fates.set(f.item, f);
+  for (const folder of context.gradescope?.keys() ?? [])
+    if (!items.some((i) => i.name === folder))
+      warnings.push(`Gradescope's ${GRADESCOPE_METADATA} names "${folder}", which is not here: it is not graded.`);
   const ordered = items.map((i) => fates.get(i)!);
   const groups = [...new Set(ordered.flatMap((f) => ("group" in f ? [f.group] : [])))];
   return { fates: ordered, groups, warnings };

@@ -144,6 +144,7 @@ describe("an LMS's bulk download, as it comes, grades each student under their o
         [ids[0], "jane"],
         [ids[2], "nosid"],
       ]);
+      expect(found.warnings).toEqual([]);
       expect(found.entries.map((e) => entryText(e))).toEqual([
         `${root}/submission_1001: graded as 3034567 (Jane Doe, as Gradescope names them)`,
         `${root}/submission_1002: graded as 3031111+3032222 (Pat O'Brien, José Martín, as Gradescope names them)`,
@@ -151,6 +152,18 @@ describe("an LMS's bulk download, as it comes, grades each student under their o
         `${root}/submission_metadata.yml: not graded: Gradescope's list of who handed in each folder, read for the students' names`,
       ]);
     }
+  });
+
+  test("Gradescope's folders and its metadata that disagree are told", async () => {
+    const { root } = gradescopeExport(path.join(work, "gradescope-disagree"));
+    rmSync(path.join(root, "submission_1002"), { recursive: true });
+    writeFiles(path.join(root, "submission_1004"), three(""));
+    const found = await discover([root]);
+    expect(found.warnings).toEqual([
+      `Gradescope's submission_metadata.yml does not name "submission_1004": it is graded as "submission_1004".`,
+      `Gradescope's submission_metadata.yml names "submission_1002", which is not here: it is not graded.`,
+    ]);
+    expect(found.sources.map((s) => s.id)).toEqual(["3034567", "ana.lee", "submission_1004"]);
   });
 
   test("Gradescope's export still zipped", async () => {
