@@ -160,7 +160,7 @@ describe.each(LAYERS)("the %s layer", (layer) => {
   }
 
   const tag = `${layer}-${process.pid}`;
-  const t = targets(tag);
+  let t: ReturnType<typeof targets>;
   const marker = `oslab-sandbox-marker-${tag}`;
   let server: net.Server;
   let connections = 0;
@@ -169,6 +169,7 @@ describe.each(LAYERS)("the %s layer", (layer) => {
   let given: string;
 
   beforeAll(async () => {
+    t = targets(tag);
     server = net.createServer((s) => {
       connections++;
       s.destroy();
@@ -199,7 +200,8 @@ describe.each(LAYERS)("the %s layer", (layer) => {
     if (sandbox !== undefined) await closed(sandbox);
     server?.close();
     delete process.env[SECRET];
-    for (const p of [t.cache, t.given, t.inRepo, t.inTmp]) rmSync(p, { recursive: true, force: true });
+    if (t !== undefined)
+      for (const p of [t.cache, t.given, t.inRepo, t.inTmp]) rmSync(p, { recursive: true, force: true });
   }, SLOW);
 
   test("the IPC channel works, and the pid reported is the node process's", () => {

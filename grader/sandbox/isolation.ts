@@ -172,6 +172,8 @@ export class Sandboxed {
     // started with it (it is process 1 of its namespace); bubblewrap, our own child,
     // cannot have been replaced by another process yet
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+    // now, not only at "close": a grader about to exit may not live to see that event
+    this.#cleanUp();
   }
 
   #cleanUp(): void {
