@@ -24,7 +24,7 @@ import path from "node:path";
 import { entryPath, sizeText } from "./_archive";
 import { ClassItem, Group, planClass, skipReasonOfFile } from "./_class";
 import { CatalogEntry, ClassListing, compare, listClassFolder, listClassZip, readCatalog } from "./_class-listing";
-import { Candidate, resolveDuplicates } from "./_duplicates";
+import { Candidate, Resolution, resolveDuplicates } from "./_duplicates";
 import { readGradescopeMetadata } from "./_gradescope-metadata";
 import { GRADESCOPE_METADATA, gradescopeFolder, lmsEntry } from "./_lms";
 import { archiveKind, idOf, isHidden, safeId, unreadableFormat } from "./_names";
@@ -84,25 +84,12 @@ export async function discoverSubmissions(
 ): Promise<Discovery> {
   const g = new Gathered();
   for (const p of paths) await discoverPath(g, p, studentFiles);
+  const rule = options.onDuplicate ?? "error";
   const resolved = resolveDuplicates(
     g.found.map((f) => f.candidate),
-    options.onDuplicate ?? "error",
+    rule,
   );
-  const rule = options.onDuplicate ?? "error";
-  const entries: ClassEntry[] = g.slots.map((slot) => {
-    if ("reason" in slot) return { entry: slot.entry, status: "skipped", reason: slot.reason };
-    const r = resolved[slot.at]!;
-    if ("dropped" in r)
-      return { entry: slot.entry, status: "skipped", reason: { kind: "duplicate", ...r.dropped, rule } };
-    const student = g.found[slot.at]!.student;
-    return {
-      entry: slot.entry,
-      status: "graded",
-      id: r.id,
-      ...(student !== undefined ? { student } : {}),
-      ...(r.sameIdAs !== undefined ? { sameIdAs: r.sameIdAs } : {}),
-    };
-  });
+  const entries = g.slots.map((slot) => entryOf(slot, resolved, g.found, rule));
   const sources = g.found.flatMap((f, i) => {
     const r = resolved[i]!;
     return "id" in r ? [{ id: r.id, ...f.source }] : [];
@@ -110,6 +97,27 @@ export async function discoverSubmissions(
   if (sources.length === 0) throw new Error(nothingToGrade(paths, entries));
   sources.sort((a, b) => compare(a.id, b.id));
   return { sources, entries, warnings: g.warnings };
+}
+
+// What became of one entry, once every id is final.
+function entryOf(
+  slot: Slot,
+  resolved: readonly Resolution[],
+  found: readonly Found[],
+  rule: DuplicateRule,
+): ClassEntry {
+  if ("reason" in slot) return { entry: slot.entry, status: "skipped", reason: slot.reason };
+  const r = resolved[slot.at]!;
+  if ("dropped" in r)
+    return { entry: slot.entry, status: "skipped", reason: { kind: "duplicate", ...r.dropped, rule } };
+  const student = found[slot.at]!.student;
+  return {
+    entry: slot.entry,
+    status: "graded",
+    id: r.id,
+    ...(student !== undefined ? { student } : {}),
+    ...(r.sameIdAs !== undefined ? { sameIdAs: r.sameIdAs } : {}),
+  };
 }
 
 function nothingToGrade(paths: readonly string[], entries: readonly ClassEntry[]): string {
@@ -127,8 +135,8 @@ async function discoverPath(g: Gathered, p: string, studentFiles: readonly strin
   if (!st.isFile()) throw new Error(`Cannot read submission "${p}": not a folder, a .zip or a .tar.gz`);
   const kind = archiveKind(abs);
   if (kind === null || st.size === 0) {
-    const reason: SkipReason = st.size === 0 ? { kind: "empty" } : skipReasonOfFile(abs);
-    return void g.slots.push({ entry: p, reason });
+    g.slots.push({ entry: p, reason: st.size === 0 ? { kind: "empty" } : skipReasonOfFile(abs) });
+    return;
   }
   const zipClass = kind === "zip" ? await classZip(abs, studentFiles) : null;
   if (zipClass !== null) {
