@@ -8,6 +8,8 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { EditPoint, Lab, loadLab } from "../labs/lab";
+import { GRADING_FILE } from "../solution/tests/engine/_grading";
+import { checkGradingFile, writeGradingFile } from "./_grading-file";
 
 /** Folders that are never copied and never compared (installs and build output). */
 const IGNORED_DIRS = new Set(["node_modules", "dist", "coverage", ".stryker-tmp"]);
@@ -171,19 +173,27 @@ export function writeStarter(files: StarterFiles, dir: string): string[] {
 /** Runs the command; returns the exit status. */
 export function starterCommand(args: { lab: string; check: boolean }, out: (s: string) => void = console.log): number {
   const lab = loadLab(args.lab);
-  const files = generateStarter(lab);
   const rel = path.relative(process.cwd(), lab.starter) || ".";
+  const solution = path.relative(process.cwd(), lab.solution) || ".";
   if (args.check) {
+    const grading = checkGradingFile(lab);
+    if (grading !== null) {
+      out(`${solution}/${grading}; run 'npm run oslab -- starter' and commit`);
+      return 1;
+    }
+    const files = generateStarter(lab);
     const diffs = compareStarter(files, lab.starter);
     if (diffs.length === 0) {
-      out(`${rel}/ is what ${path.relative(process.cwd(), lab.solution)}/ generates (${files.size} files)`);
+      out(`${rel}/ is what ${solution}/ generates (${files.size} files)`);
       return 0;
     }
     out(`${rel}/ is not what solution/ generates; run 'npm run oslab -- starter' and commit:`);
     for (const d of diffs) out(`  ${rel}/${d}`);
     return 1;
   }
-  const changed = writeStarter(files, lab.starter);
+  // grading.json first, from the rubric: the starter gets the solution's copy
+  if (writeGradingFile(lab)) out(`wrote ${solution}/${GRADING_FILE} from the rubric`);
+  const changed = writeStarter(generateStarter(lab), lab.starter);
   out(changed.length === 0 ? `${rel}/ was already up to date` : `wrote ${rel}/ (${changed.length} change(s))`);
   return 0;
 }
