@@ -72,7 +72,7 @@ fi
 
 node dist/grader/autograder.js --prepare "$root"
 
-# ${SANDBOX_USER} may enter $root (not list it) and read the kit, nothing more:
+# ${SANDBOX_USER} must enter $root and read the kit, and may write none of it;
 # Node's permission model narrows its reads further, to what each process needs
 chmod o+x "$root"
 chmod -R go-w,o+rX "$root/source"

@@ -4,7 +4,7 @@
 // first on PATH), then run_autograder on submissions. Grading is slow: two
 // runs in all, the reference's and one mistake's.
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
@@ -148,6 +148,24 @@ describe("in a folder laid out like /autograder", () => {
     writeStubs();
   });
 
+  test("setup.sh with a Node older than the kit's floor goes to NodeSource's repository, through apt", () => {
+    const old = path.join(work, "old-node");
+    mkdirSync(old, { recursive: true });
+    // a node that fails the floor's check (as Node 18 would)
+    writeFileSync(path.join(old, "node"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
+    const r = spawnSync("bash", [path.join(root, "source", "setup.sh")], {
+      env: { ...process.env, PATH: `${old}:${stubs}:${process.env.PATH}`, OSLAB_AUTOGRADER_ROOT: root },
+      encoding: "utf8",
+    });
+    const floor = /\d+/.exec(readJson<{ engines: { node: string } }>(path.join(ROOT, "package.json")).engines.node)![0];
+    expect(r.stdout).toContain(
+      `oslab setup: no Node ${floor} or later with npm; installing Node ${NODE_LTS_MAJOR} from NodeSource`,
+    );
+    // the stub stops it at its first step, before anything is changed
+    expect(r.stderr).toContain("STUB apt-get called: update");
+    expect(r.status).toBe(97);
+  });
+
   test("setup.sh with Node installed: no apt, no NodeSource; npm ci from the lock, the sandbox's user, the kit compiled", () => {
     const said = run("setup.sh");
     expect(said).toContain(`oslab setup: using the installed Node ${process.version}`);
@@ -211,7 +229,6 @@ describe("in a folder laid out like /autograder", () => {
     expect(a).toMatchObject({ visibility: "visible", score: 0, max_score: 0, status: "failed" });
     expect(r.output).toContain("This submission used one: 0 of 2 left");
     expect(r.extra_data.hintsShown).toBe(true);
-    process.stdout.write(`${a.output}\n\n${r.output}\n`);
   });
 });
 
