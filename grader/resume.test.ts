@@ -23,7 +23,9 @@ const EXAMPLES = path.join(ROOT, "examples", "submissions");
 function quickLab(dir: string): string {
   const real = labUnderTest().labDir;
   const rubric = JSON.parse(readFileSync(path.join(real, "rubric.json"), "utf8"));
-  rubric.limits = { ...rubric.limits, testSeconds: 2, wallSeconds: 6 };
+  // engine steps without end: the looping submission below keeps its lane busy until the outside
+  // backstop stops it (testSeconds), long enough for the test to kill the grader half way
+  rubric.limits = { ...rubric.limits, testSeconds: 2, wallSeconds: 6, engineSteps: 1e12 };
   cpSync(path.join(real, "tests"), path.join(dir, "tests"), { recursive: true });
   cpSync(path.join(real, "thresholds"), path.join(dir, "thresholds"), { recursive: true });
   writeFileSync(path.join(dir, "rubric.json"), JSON.stringify(rubric));
