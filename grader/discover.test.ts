@@ -123,7 +123,7 @@ test("an empty class folder, or one with nothing to grade, is an error that says
     [
       `Cannot grade "${nothing}": no submission in it:`,
       `  ${nothing}/a.rar: not graded: a .rar archive, which the grader cannot read (it reads folders, .zip, .tar.gz and .tgz)`,
-      `  ${nothing}/b: not graded: it is empty: there is nothing in it to grade`,
+      `  ${nothing}/b: not graded: it is empty (there is nothing in it to grade)`,
     ].join("\n"),
   );
 });

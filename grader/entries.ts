@@ -34,7 +34,7 @@ export function skipText(r: SkipReason, entry: string): string {
         ? "macOS's resource folder, not a submission"
         : "a hidden entry (its name starts with a dot)";
     case "empty":
-      return "it is empty: there is nothing in it to grade";
+      return "it is empty (there is nothing in it to grade)";
     case "metadata":
       return `${LMS[r.layout]}'s list of who handed in each folder, read for the students' names`;
     case "refused":

@@ -56,7 +56,7 @@ export function awkwardEntries(shown: string): [string, string][] {
       "carol.rar",
       "not graded: a .rar archive, which the grader cannot read (it reads folders, .zip, .tar.gz and .tgz)",
     ],
-    ["empty", "not graded: it is empty: there is nothing in it to grade"],
+    ["empty", "not graded: it is empty (there is nothing in it to grade)"],
     ["frank", "graded as frank"],
     [
       "frank.zip",
