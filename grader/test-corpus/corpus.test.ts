@@ -1,29 +1,50 @@
 // The corpus of untrusted submissions (see README.md here), graded in one
 // batch of the real lab with small limits, beside the reference, which must
 // still get full marks. Each hostile or broken submission gets a result
-// that says in words what was wrong, and the batch goes on.
+// that says in words what was wrong, and the batch goes on. The hostile
+// code (test-support/hostile.ts) is held to outcomes, not mechanisms: the
+// stubs' score, the reference's marks, no file written, no secret in any
+// output, nothing running ten seconds after the grader.
 
+import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { BatchOutcome, gradeBatch } from "../grade";
 import { formatFlag } from "../integrity";
+import { prepareKit } from "../kit";
 import { SubmissionResult } from "../model";
+import type { IsolationLayer } from "../sandbox/isolation";
 import { renderReport, prepareTemplates } from "../report/report";
-import { GradescopeResults } from "../results";
+import { GradescopeResults, gradescopeResults } from "../results";
 import { loadRubric } from "../rubric";
-import { CODE_CASES, buildCorpus, escapeMarker, lineOf } from "../test-support/corpus";
-import { labUnderTest, readJson, scratch } from "../test-support/fixtures";
+import {
+  CODE_CASES,
+  VICTIM,
+  buildCorpus,
+  corpusPaths,
+  escapeMarker,
+  fingerprint,
+  lineOf,
+  targetsOf,
+} from "../test-support/corpus";
+import { HOSTILE_CASES, Targets } from "../test-support/hostile";
+import { ROOT, STUDENT_FILES, labUnderTest, readJson, scratch } from "../test-support/fixtures";
 
-jest.setTimeout(150_000);
+jest.setTimeout(600_000);
 
 const tmp = scratch("corpus");
-const klass = path.join(tmp, "class");
-const out = path.join(tmp, "out");
-const labDir = path.join(tmp, "lab");
+const paths = corpusPaths(tmp);
+const { klass, out } = paths;
+const labDir = paths.lab;
 const LIMITS = {
-  wallSeconds: 8,
-  memoryMb: 160,
-  testSeconds: 1,
+  // the engine's own budgets stop loops and allocation, the same on a loaded machine;
+  // time is only the outside backstop, well above them
+  engineSteps: 20_000,
+  engineMemoryMb: 32,
+  testSeconds: 10,
+  wallSeconds: 60,
+  compileSeconds: 5,
   fileKb: 64,
   unpackedMb: 4,
   archiveMb: 1,
@@ -31,28 +52,74 @@ const LIMITS = {
   outputKb: 2,
   submissionOutputKb: 8,
 };
+/** Secrets only the test knows: one in the grader's environment, one in a file no submission is given. */
+const SECRET_ENV = `oslab-corpus-env-${randomBytes(12).toString("hex")}`;
+const SECRET_FILE = `oslab-corpus-file-${randomBytes(12).toString("hex")}`;
 let batch: BatchOutcome;
+let targets: Targets;
+/** The kit's compiled cache and the lab, as they were before the batch and after it. */
+let kitBefore: Record<string, string>;
+let kitAfter: Record<string, string>;
+let labBefore: Record<string, string>;
+let labAfter: Record<string, string>;
+/** The victim's folder right after the grader returned, and ten seconds later. */
+let victimAtExit: Record<string, string>;
+let victimLater: Record<string, string>;
 
 beforeAll(async () => {
   // the real lab, with the corpus's small limits
   const real = labUnderTest().labDir;
   const rubric = JSON.parse(readFileSync(path.join(real, "rubric.json"), "utf8"));
   rubric.limits = { ...rubric.limits, ...LIMITS };
-  writeFileSync(path.join(tmp, "rubric.json"), JSON.stringify(rubric));
   cpSync(path.join(real, "tests"), path.join(labDir, "tests"), { recursive: true });
   cpSync(path.join(real, "thresholds"), path.join(labDir, "thresholds"), { recursive: true });
-  cpSync(path.join(tmp, "rubric.json"), path.join(labDir, "rubric.json"));
-  rmSync(path.join(tmp, "rubric.json"));
-  buildCorpus(klass, tmp);
+  writeFileSync(path.join(labDir, "rubric.json"), JSON.stringify(rubric));
+  // the batch's own compiled kit, in the scratch folder: what the hostile code aims at
+  const kit = prepareKit("cow", { labDir, cacheRoot: paths.cacheRoot });
+  targets = targetsOf(tmp, kit.cacheDir);
+  buildCorpus(klass, tmp, targets);
+  writeFileSync(paths.secretFile, SECRET_FILE);
+  kitBefore = fingerprint(paths.cacheRoot);
+  labBefore = fingerprint(labDir);
   process.env.OSLAB_GRADER_FAULT = "score:grader-bug";
+  process.env[paths.secretVariable] = SECRET_ENV;
   try {
-    batch = await gradeBatch([klass], { lab: "cow", labDir, out, jobs: 2, reports: false });
+    batch = await gradeBatch([klass], {
+      lab: "cow",
+      labDir,
+      out,
+      jobs: 2,
+      cacheRoot: paths.cacheRoot,
+      // CI runs the corpus under each layer (OSLAB_CORPUS_ISOLATION=bwrap, user, none); by default the strongest
+      ...(process.env.OSLAB_CORPUS_ISOLATION !== undefined
+        ? { isolation: process.env.OSLAB_CORPUS_ISOLATION as IsolationLayer }
+        : {}),
+    });
   } finally {
     delete process.env.OSLAB_GRADER_FAULT;
+    delete process.env[paths.secretVariable];
   }
+  victimAtExit = fingerprint(path.join(out, VICTIM));
+  kitAfter = fingerprint(paths.cacheRoot);
+  labAfter = fingerprint(labDir);
+  await sleep(10_000);
+  victimLater = fingerprint(path.join(out, VICTIM));
 });
 
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  // a process that outlived the grader (the test then failed) is stopped here, by the pid it wrote
+  for (const file of [paths.heartbeat, `${paths.heartbeat}.pids`]) {
+    if (!existsSync(file)) continue;
+    for (const pid of readFileSync(file, "utf8").split(/\s+/).filter(Boolean))
+      try {
+        process.kill(Number(pid), "SIGKILL");
+      } catch {
+        // gone
+      }
+  }
+  for (const f of [paths.repoPlant, paths.repoCachePlant, paths.cacheRoot]) rmSync(f, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 function result(id: string): SubmissionResult {
   const r = batch.results.find((x) => x.id === id);
@@ -92,7 +159,7 @@ test("the reference, graded among them, still gets full marks on every test and 
 
 test("nothing was written outside the batch's output folder", () => {
   expect(existsSync(escapeMarker(tmp))).toBe(false);
-  expect(readdirSync(tmp).sort()).toEqual(["class", "lab", "out"]);
+  expect(readdirSync(tmp).sort()).toEqual(["class", "lab", "out", "secret.txt"]);
 });
 
 describe("archives and files", () => {
@@ -175,29 +242,34 @@ describe("code", () => {
   const onlyC = (id: string) =>
     expect(lost(id).filter((i) => !partItems("C").includes(i) && !i.startsWith("T"))).toEqual([]);
 
-  test("an endless loop, synchronous or of promise callbacks, is stopped and called a time-out", () => {
+  test("an endless loop, synchronous or of promise callbacks, is stopped and called an endless loop", () => {
     for (const id of ["loops-forever", "promise-loop"]) {
       onlyC(id);
-      expect(C1(id)).toMatch(
-        /did not finish within 1 s: the code never returned \(an endless loop, or promise callbacks that never stop\?\) and was stopped/,
-      );
+      expect(item(id, "C1")).toMatchObject({ score: 0, passed: false });
+      expect(C1(id)).toMatch(/endless loop/);
+      expect(C1(id)).toMatch(/was stopped/);
     }
   });
 
   test("allocating without end (arrays, strings, buffers) is stopped at the memory limit and said so", () => {
     for (const id of ["allocates-arrays", "allocates-strings", "allocates-buffers"]) {
       onlyC(id);
-      expect(C1(id)).toContain(
-        "used more than 160 MiB of memory (the grader's limit) and was stopped: something allocates without end",
-      );
+      expect(item(id, "C1")).toMatchObject({ score: 0, passed: false });
+      expect(C1(id)).toMatch(/used more than \d+ MiB of memory/);
+      expect(C1(id)).toMatch(/allocates without end/);
     }
+  });
+
+  test("a recursion without end fails its test, told as a stack overflow", () => {
+    onlyC("recurses-forever");
+    expect(item("recurses-forever", "C1")).toMatchObject({ score: 0, passed: false });
+    expect(C1("recurses-forever")).toMatch(/stack/i);
   });
 
   test("process.exit does not exist for the student's code, and is flagged", () => {
     onlyC("calls-process-exit");
-    expect(C1("calls-process-exit")).toContain(
-      "Error: process is not available to the lab's code: it runs without access to the Node.js process",
-    );
+    expect(item("calls-process-exit", "C1")).toMatchObject({ score: 0, passed: false });
+    expect(C1("calls-process-exit")).toMatch(/process/);
     expect(result("calls-process-exit").flags!.map((f) => [f.line, f.rule])).toEqual([
       [lineOf(CODE_CASES["calls-process-exit"]!["src/kernel/uvmfree.ts"]!, "process.exit"), "process"],
     ]);
@@ -206,9 +278,7 @@ describe("code", () => {
   test("a thrown string, null, or an object whose toString throws is told in words", () => {
     expect(C1("throws-string")).toContain('Your code threw the string "out of ideas" instead of an Error');
     expect(C1("throws-null")).toContain("Your code threw null instead of an Error");
-    expect(C1("throws-object")).toContain(
-      "Your code threw an object ({ toString: [Function: toString] }) instead of an Error",
-    );
+    expect(C1("throws-object")).toMatch(/Your code threw an object \(\{ toString: [^]*\}\) instead of an Error/);
     for (const id of ["throws-string", "throws-null", "throws-object"]) onlyC(id);
   });
 
@@ -294,6 +364,187 @@ describe("integrity", () => {
     expect(item("fakes-ipc", "A1")).toMatchObject({ score: 0, passed: false });
     expect(item("fakes-ipc", "A1").output).toContain("NotImplemented: uvmcopy: see handout, part A");
     expect(result("fakes-ipc").items.filter((i) => i.kind === "test" && i.passed)).toEqual([]);
+  });
+});
+
+describe("hostile code: it earns nothing, changes nothing, reads nothing, and costs only its own limits", () => {
+  const passedItems = (id: string) =>
+    result(id)
+      .items.filter((i) => i.passed)
+      .map((i) => i.id);
+  /** Built on the stubs, unflagged (else the case would prove nothing): graded, with the plain stubs' score and passes. */
+  const asTheStubs = (id: string) => {
+    expect({ id, flags: result(id).flags ?? [] }).toEqual({ id, flags: [] });
+    expect({ id, status: result(id).status, score: result(id).score, passed: passedItems(id) }).toEqual({
+      id,
+      status: "graded",
+      score: result("starter").score,
+      passed: passedItems("starter"),
+    });
+  };
+  /** Built on the reference, unflagged: full marks, as the reference. */
+  const asTheReference = (id: string) => {
+    expect({ id, flags: result(id).flags ?? [], lost: lost(id) }).toEqual({ id, flags: [], lost: [] });
+  };
+  /** Its code never ran in one of the grader's processes: the first thing it does there is write this marker. */
+  const neverOut = (id: string) =>
+    expect({ id, marker: existsSync(`${escapeMarker(tmp)}-${id}`) }).toEqual({ id, marker: false });
+  /** The victim's files on disk are what the grader made of it. */
+  const victimIsTheGradersOwn = () => {
+    expect(lost(VICTIM)).toEqual([]);
+    expect(readJson(path.join(out, VICTIM, "results.json"))).toEqual(gradescopeResults(result(VICTIM)));
+    const { finishKey: _, ...details } = readJson<SubmissionResult & { finishKey: unknown }>(
+      path.join(out, VICTIM, "details.json"),
+    );
+    void _;
+    expect(details).toEqual(result(VICTIM));
+    expect(readdirSync(path.join(out, VICTIM)).sort()).toEqual(readdirSync(path.join(out, "reference")).sort());
+  };
+  /** Every text the batch produced: each file under the output folder, and the results it returned. */
+  const everyOutput = (): string[] => {
+    const texts = [JSON.stringify(batch)];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true }))
+        if (e.isDirectory()) walk(path.join(dir, e.name));
+        else texts.push(readFileSync(path.join(dir, e.name), "utf8"));
+    };
+    walk(out);
+    return texts;
+  };
+  const foundIn = (texts: readonly string[], needles: readonly string[]) =>
+    needles.filter((n) => texts.some((t) => t.includes(n)));
+  /** A line of each hidden suite and of each solution file that no output of a grading has reason to hold. */
+  const hiddenLines = (): string[] => {
+    const suites = path.join(ROOT, "labs", "cow", "tests");
+    const firstLines = readdirSync(suites)
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => readFileSync(path.join(suites, f), "utf8").split("\n")[0]!);
+    const solved = STUDENT_FILES.map((f) => {
+      const lines = readFileSync(path.join(ROOT, "solution", f), "utf8").split("\n");
+      const begin = lines.findIndex((l) => l.includes("// BEGIN SOLUTION"));
+      return lines
+        .slice(begin + 1)
+        .find((l) => !l.trim().startsWith("//"))!
+        .trim();
+    });
+    return [...firstLines, ...solved];
+  };
+
+  test("the plain stubs, graded in the same batch, unflagged: what every forging attempt is held to", () => {
+    expect(result("starter").status).toBe("graded");
+    expect(result("starter").flags ?? []).toEqual([]);
+    expect(item("starter", "A1").output).toContain("NotImplemented: uvmcopy: see handout, part A");
+  });
+
+  test("a replaced global Error with stack-trace hooks (prepareStackTrace, captureStackTrace) reaches nothing", () => {
+    neverOut("replaces-error");
+    asTheStubs("replaces-error");
+  });
+
+  test("stack overflows thrown across the boundary, by deep recursion or by recursion through defs, reach nothing", () => {
+    for (const id of ["overflows-stack", "overflows-through-defs"]) {
+      neverOut(id);
+      asTheStubs(id);
+    }
+  });
+
+  test("constructor.constructor through every value that crosses (defs, its results and errors, NotImplemented, arguments, module, require) reaches nothing", () => {
+    neverOut("reaches-constructors");
+    asTheStubs("reaches-constructors");
+  });
+
+  test("values handed back to the kernel (a Proxy, getters, a thenable, a cycle, a BigInt) reach nothing and cost no mark", () => {
+    neverOut("returns-proxies");
+    asTheReference("returns-proxies");
+  });
+
+  test("every method of the built-in prototypes replaced by a spy reaches nothing and costs no mark", () => {
+    neverOut("poisons-prototypes");
+    asTheReference("poisons-prototypes");
+  });
+
+  test("running out of memory and catching it reaches nothing: part C fails, told in words", () => {
+    neverOut("exhausts-memory");
+    expect(result("exhausts-memory").flags ?? []).toEqual([]);
+    expect(lost("exhausts-memory").filter((i) => !partItems("C").includes(i) && !i.startsWith("T"))).toEqual([]);
+    expect(item("exhausts-memory", "C1")).toMatchObject({ score: 0, passed: false });
+    expect(item("exhausts-memory", "C1").output).toMatch(/memory/);
+  });
+
+  test("writing to the compiled kit, the repo's kit cache or the repo: nothing is written", () => {
+    neverOut("writes-cache");
+    asTheStubs("writes-cache");
+    expect(kitAfter).toEqual(kitBefore);
+    for (const f of targets.plant) expect({ f, exists: existsSync(f) }).toEqual({ f, exists: false });
+  });
+
+  test("writing to another submission's results, the output folder or the lab: nothing is written", () => {
+    neverOut("writes-others");
+    asTheStubs("writes-others");
+    victimIsTheGradersOwn();
+    expect(labAfter).toEqual(labBefore);
+    for (const f of targets.plant) expect({ f, exists: existsSync(f) }).toEqual({ f, exists: false });
+  });
+
+  test("a process meant to outlive the grader: none does; ten seconds after the grader the victim's result is unchanged", () => {
+    neverOut("outlives-grader");
+    asTheStubs("outlives-grader");
+    expect(existsSync(paths.heartbeat)).toBe(false);
+    expect(existsSync(`${paths.heartbeat}.pids`)).toBe(false);
+    expect(victimLater).toEqual(victimAtExit);
+    victimIsTheGradersOwn();
+  });
+
+  test("the grader's environment: its secret is in no output, no result, no report of anyone", () => {
+    neverOut("reads-env");
+    asTheStubs("reads-env");
+    expect(foundIn(everyOutput(), [SECRET_ENV])).toEqual([]);
+  });
+
+  test("files it was not given (a secret, the hidden suites, the solution): none of them is in any output", () => {
+    neverOut("reads-files");
+    asTheStubs("reads-files");
+    expect(foundIn(everyOutput(), [SECRET_FILE, ...hiddenLines()])).toEqual([]);
+  });
+
+  test("forged results (the channel, stdout, stderr, protocol lines printed) earn nothing", () => {
+    for (const id of ["forges-score", "fakes-ipc"]) {
+      neverOut(id);
+      asTheStubs(id);
+    }
+  });
+
+  test("types that keep the checker busy cost their own budget: their tests run, the other submissions' checks finish", () => {
+    const notChecked = /^TypeScript could not check your files for type errors/;
+    expect(lostTests("recursive-types")).toEqual([]);
+    expect(result("recursive-types").problems.filter((p) => notChecked.test(p))).toHaveLength(1);
+    expect(batch.results.filter((r) => r.problems.some((p) => notChecked.test(p))).map((r) => r.id)).toEqual([
+      "recursive-types",
+    ]);
+    const cow = CODE_CASES["has-type-error"]!["src/kernel/cow.ts"]!;
+    expect(result("has-type-error").typeErrors.map((d) => [d.file, d.line, d.code])).toEqual([
+      ["src/kernel/cow.ts", lineOf(cow, "export const typo"), 2322],
+    ]);
+    expect(lost("has-type-error")).toEqual([]);
+  });
+
+  test("every hostile submission of hostile.ts is held to one of the outcomes above", () => {
+    const held = new Set([
+      "replaces-error",
+      "overflows-stack",
+      "overflows-through-defs",
+      "reaches-constructors",
+      "returns-proxies",
+      "poisons-prototypes",
+      "exhausts-memory",
+      "writes-cache",
+      "writes-others",
+      "outlives-grader",
+      "reads-env",
+      "reads-files",
+      "forges-score",
+    ]);
+    expect(Object.keys(HOSTILE_CASES).sort()).toEqual([...held].sort());
   });
 });
 

@@ -1,22 +1,97 @@
 // The test corpus of untrusted submissions (grader/test-corpus/): one
 // submission for each way a submission can be hostile or broken, made here
-// from examples/submissions/reference (edited, or packed into archives
-// written byte by byte), so that no binary or dangerous file is committed.
-// grader/test-corpus/corpus.test.ts grades them all in one batch and says
-// what each must get.
+// from examples/submissions/reference and starter (edited, given the hostile
+// code of hostile.ts, or packed into archives written byte by byte), so that
+// no binary or dangerous file is committed. grader/test-corpus/corpus.test.ts
+// grades them all in one batch and says what each must get.
 
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { makeTar, makeTarGz, makeZip } from "./archives";
 import { ROOT, STUDENT_FILES } from "./fixtures";
+import { HOSTILE_CASES, Targets } from "./hostile";
 
 export const REFERENCE = path.join(ROOT, "examples", "submissions", "reference");
-const STARTER = path.join(ROOT, "examples", "submissions", "starter");
+export const STARTER = path.join(ROOT, "examples", "submissions", "starter");
 
 /** Where a hostile submission tries to write, to show it never could. */
 export function escapeMarker(tmp: string): string {
   return path.join(tmp, "oslab-corpus-escaped");
+}
+
+/** The submission whose results the hostile ones try to change: a copy of the reference. */
+export const VICTIM = "classmate";
+
+/** The corpus's scratch folder, laid out: what the batch reads and writes, and what the attacks aim at. */
+export function corpusPaths(tmp: string) {
+  const tag = path.basename(tmp);
+  return {
+    klass: path.join(tmp, "class"),
+    out: path.join(tmp, "out"),
+    lab: path.join(tmp, "lab"),
+    /** The batch's own kit cache, under the repo (the kit finds node_modules from there): hostile code that wrote to it would harm no other run. */
+    cacheRoot: path.join(ROOT, ".oslab-cache", "test-corpus", tag),
+    /** A file only the test knows, and the grader's environment variable that holds a secret. */
+    secretFile: path.join(tmp, "secret.txt"),
+    secretVariable: "OSLAB_CORPUS_SECRET",
+    heartbeat: path.join(tmp, "oslab-corpus-heartbeat"),
+    /** Files a hostile submission tries to create in the repository and in its kit cache. */
+    repoPlant: path.join(ROOT, `oslab-corpus-planted-${tag}`),
+    repoCachePlant: path.join(ROOT, ".oslab-cache", "grader", `oslab-corpus-planted-${tag}`),
+  };
+}
+
+/** Where the attacks aim, for the batch that grades with the compiled kit `kit`. */
+export function targetsOf(tmp: string, kit: string): Targets {
+  const p = corpusPaths(tmp);
+  const files = (dir: string, ext: string) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith(ext))
+          .map((f) => path.join(dir, f))
+      : [];
+  return {
+    marker: escapeMarker(tmp),
+    out: p.out,
+    victim: VICTIM,
+    kit,
+    kitFiles: ["src/kernel/kalloc.js", "worker/worker.js", "tests/partA.hidden.test.js"],
+    lab: p.lab,
+    plant: [
+      path.join(kit, "planted.js"),
+      p.repoCachePlant,
+      p.repoPlant,
+      path.join(p.out, "planted.txt"),
+      path.join(p.out, VICTIM, "planted.txt"),
+      path.join(p.lab, "tests", "planted.hidden.test.ts"),
+    ],
+    heartbeat: p.heartbeat,
+    read: [
+      p.secretFile,
+      ...files(path.join(ROOT, "labs", "cow", "tests"), ".ts"),
+      ...STUDENT_FILES.map((f) => path.join(ROOT, "solution", f)),
+      ...files(path.join(kit, "tests"), ".js"),
+    ],
+  };
+}
+
+/** Every file under `dir` (relative path) with a hash of its bytes and its mode: to tell that nothing changed. */
+export function fingerprint(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = path.join(rel, e.name);
+      if (e.isDirectory()) walk(child);
+      else {
+        const bytes = readFileSync(path.join(dir, child));
+        out[child] = createHash("sha256").update(bytes).digest("hex");
+      }
+    }
+  };
+  walk("");
+  return out;
 }
 
 /** The text of a reference file. */
@@ -86,6 +161,9 @@ export const CODE_CASES: Readonly<Record<string, Readonly<Record<string, string>
       "const keep: Uint8Array[] = [];\nfor (;;) keep.push(new Uint8Array(16 << 20).fill(1));",
     ),
   },
+  "recurses-forever": {
+    [UVMFREE]: withBody(UVMFREE, "const down = (n: number): number => down(n + 1) + 1;\ndown(0);"),
+  },
   "calls-process-exit": { [UVMFREE]: withBody(UVMFREE, "process.exit(0);") },
   "throws-string": { [UVMFREE]: withBody(UVMFREE, 'throw "out of ideas";') },
   "throws-null": { [UVMFREE]: withBody(UVMFREE, "throw null;") },
@@ -141,6 +219,20 @@ export const CODE_CASES: Readonly<Record<string, Readonly<Record<string, string>
       ].join("\n"),
     ),
   },
+  // A type error, whose report must not wait behind recursive-types' type check.
+  "has-type-error": { [COW]: referenceText(COW) + '\nexport const typo: number = "not a number";\n' },
+  // Types that keep the checker busy for minutes (2^16 members, each a tuple 16 deep, compared pairwise).
+  "recursive-types": {
+    [COW]:
+      referenceText(COW) +
+      [
+        "",
+        "type Exp<T, N extends unknown[]> = N extends [unknown, ...infer R] ? Exp<[T, 1], R> | Exp<[T, 2], R> : T;",
+        "type Sixteen = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];",
+        "export const slow: Exp<1, Sixteen> = 0 as unknown as Exp<2, Sixteen>;",
+        "",
+      ].join("\n"),
+  },
   // Tricks the integrity check cannot see (names built at run time): the realm stops them.
   "escapes-at-runtime": {
     [COW]: withBody(
@@ -191,13 +283,15 @@ export const CODE_CASES: Readonly<Record<string, Readonly<Record<string, string>
 
 /**
  * Writes the corpus into the class folder `klass`; a hostile submission
- * aims its writes at `escapeMarker(tmp)`.
+ * aims its writes at `escapeMarker(tmp)` and at `targets`.
  */
-export function buildCorpus(klass: string, tmp: string): void {
+export function buildCorpus(klass: string, tmp: string, targets: Targets): void {
   mkdirSync(klass, { recursive: true });
   const marker = escapeMarker(tmp);
   cpSync(REFERENCE, path.join(klass, "reference"), { recursive: true });
   cpSync(REFERENCE, path.join(klass, "grader-bug"), { recursive: true }); // the test makes scoring it fail
+  cpSync(REFERENCE, path.join(klass, VICTIM), { recursive: true });
+  cpSync(STARTER, path.join(klass, "starter"), { recursive: true }); // what every forged score is held to
 
   // archives and files
   const write = (name: string, bytes: Buffer): void => writeFileSync(path.join(klass, name), bytes);
@@ -244,5 +338,14 @@ export function buildCorpus(klass: string, tmp: string): void {
       Object.entries(files).map(([f, text]) => [f, text.replace("MARKER_PATH", marker)]),
     );
     folder(klass, id, replace, id === "fakes-ipc" ? STARTER : REFERENCE);
+  }
+
+  // hostile code
+  for (const [id, c] of Object.entries(HOSTILE_CASES)) {
+    const from = c.from === "starter" ? STARTER : REFERENCE;
+    const replace = Object.fromEntries(
+      Object.entries(c.files).map(([f, make]) => [f, make(referenceText(f, from), id, targets)]),
+    );
+    folder(klass, id, replace, from);
   }
 }
