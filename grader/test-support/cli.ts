@@ -19,7 +19,8 @@ export function compiledCli(): string {
   const hash = createHash("sha256");
   for (const [rel, text] of sources) hash.update(`${rel}\0${text}\0`);
   const dir = path.join(ROOT, ".oslab-cache", "test-cli", hash.digest("hex").slice(0, 16));
-  const entry = path.join(dir, "cli", "oslab.js");
+  // cli/oslab.ts exports main() (bin/oslab.js calls it): the entry is a line that does the same
+  const entry = path.join(dir, "cli", "main.js");
   if (existsSync(entry)) return entry;
   const tmp = `${dir}.tmp-${process.pid}`;
   for (const [rel, text] of sources) {
@@ -33,6 +34,7 @@ export function compiledCli(): string {
       : text;
     writeFileSync(out, js);
   }
+  writeFileSync(path.join(tmp, "cli", "main.js"), 'require("./oslab").main();\n');
   try {
     renameSync(tmp, dir);
   } catch {
