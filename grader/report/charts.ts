@@ -1,7 +1,8 @@
-// The class summary's charts as inline SVG: a histogram of scores, a bar
-// per test for its pass rate, and a dot plot of a threshold's figure across
-// the class against the reference's. Pure functions returning markup with
-// every piece of text escaped.
+// The class summary's charts as inline SVG: a histogram of scores and a
+// dot plot of a threshold's figure across the class against the
+// reference's (the pass rates are HTML rows, which wrap to the page).
+// Pure functions returning markup with every piece of text escaped; no
+// text smaller than 11 px.
 
 import { escapeHtml } from "./_text";
 
@@ -75,38 +76,6 @@ export function histogram(bins: readonly Bin[], options: { label: string; xTitle
   return out.join("\n");
 }
 
-/** One horizontal bar: a share from 0 to 1, with the words to print beside it. */
-export interface ShareBar {
-  readonly label: string;
-  readonly share: number;
-  readonly text: string;
-}
-
-/** Horizontal bars, one per row, in the order given; bars under half are red, the rest blue. */
-export function shareBars(rows: readonly ShareBar[], options: { label: string }): string {
-  const labelW = 300;
-  const barW = 320;
-  const rowH = 22;
-  const width = labelW + barW + 90;
-  const height = rows.length * rowH + 8;
-  const out = [svgOpen(width, height, options.label, "share-bars")];
-  rows.forEach((r, i) => {
-    const y = 4 + i * rowH;
-    const w = Math.max(0, Math.min(1, r.share)) * barW;
-    const label = r.label.length > 46 ? `${r.label.slice(0, 45)}\u2026` : r.label;
-    out.push(`<g class="row"><title>${escapeHtml(`${r.label}: ${r.text}`)}</title>`);
-    out.push(text(labelW - 8, y + 15, label, `text-anchor="end" fill="${INK}"`));
-    out.push(`<rect x="${labelW}" y="${y + 3}" width="${barW}" height="${rowH - 6}" fill="${GRID}"/>`);
-    out.push(
-      `<rect class="chart-bar" x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 6}" fill="${r.share < 0.5 ? "#d64545" : "#3e7cb1"}"/>`,
-    );
-    out.push(text(labelW + barW + 8, y + 15, r.text, `fill="${INK}"`));
-    out.push("</g>");
-  });
-  out.push("</svg>");
-  return out.join("\n");
-}
-
 /**
  * A dot per submission on a number line of the figure, stacked where
  * values repeat, with the reference's figure (full credit at or below it)
@@ -152,7 +121,7 @@ export function dotPlot(values: readonly number[], marks: { reference: number; w
       );
     }
     if (n > shown)
-      out.push(text(x(v), base - shown * dot - 2, `${n}`, `text-anchor="middle" fill="${INK}" font-size="10"`));
+      out.push(text(x(v), base - shown * dot - 2, `${n}`, `text-anchor="middle" fill="${INK}" font-size="11"`));
   }
   out.push(
     text(left, height - 6, "each dot: one submission whose scenario ran correctly", `fill="${MUTED}" font-size="11"`),

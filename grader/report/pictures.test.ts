@@ -11,15 +11,21 @@ import { runRequestOf } from "../request";
 import {
   firstDivergence,
   itemsToPicture,
+  pictureKey,
+  pictureOf,
   pictureScenarios,
   picturesFor,
+  roundOf,
   referenceTimeline,
   stateDifference,
   submissionTimelines,
 } from "./pictures";
 
 /** The compiled student files and the sandbox budgets for `workspace`, as a report's run gets them. */
-function sandboxed(kit: Kit, workspace: string): { files: { rel: string; js: string }[]; engine: ReturnType<typeof runRequestOf>["engine"] } {
+function sandboxed(
+  kit: Kit,
+  workspace: string,
+): { files: { rel: string; js: string }[]; engine: ReturnType<typeof runRequestOf>["engine"] } {
   const r = runRequestOf(kit, workspace, 1);
   return { files: [...r.files], engine: r.engine };
 }
@@ -155,6 +161,38 @@ describe("firstDivergence", () => {
       why: "After the last step, the kernel's check found: frame 9: reference count 2, but 1 mapping",
       focus: null,
     });
+  });
+});
+
+describe("roundOf", () => {
+  const timeline = buildTimeline(
+    parseScenario({
+      version: 1,
+      name: "r",
+      steps: [
+        { op: "spawn", as: "P", image: "init" },
+        {
+          op: "repeat",
+          times: 3,
+          steps: [
+            { op: "fork", proc: "P", as: "C" },
+            { op: "exit", proc: "C", status: 0 },
+            { op: "wait", proc: "P", expectStatus: 0 },
+          ],
+        },
+      ],
+    }),
+  );
+
+  it("counts which time round a step in a repeat is, of how many", () => {
+    const exits = timeline.steps.flatMap((s, i) => (s.text === "exit C 0" ? [i] : []));
+    expect(exits).toHaveLength(3);
+    expect(exits.map((i) => roundOf(timeline.steps, i))).toEqual([
+      { round: 1, rounds: 3 },
+      { round: 2, rounds: 3 },
+      { round: 3, rounds: 3 },
+    ]);
+    expect(roundOf(timeline.steps, 1)).toEqual({ round: 1, rounds: 1 }); // spawn, outside the repeat
   });
 });
 
@@ -301,6 +339,23 @@ describe("a submission's timelines, in a child process", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it("shows a page-table leak: the leaked page-table pages are in your kernel's picture only", async () => {
+    const folder = path.join(ROOT, "examples", "submissions", "teardown-leaks-pagetables");
+    const [mine] = await timelinesOf(folder);
+    const ref = referenceTimeline(scenario);
+    const d = firstDivergence(mine as Timeline, ref)!;
+    const picture = pictureOf("C1", { name: "x", file: "x.json" }, mine as Timeline, ref, d);
+    expect(picture.mine.after.text).toBe("exit B 0");
+    // B's root and level-0 tables stay allocated on the leaking kernel, and nowhere on the reference
+    const tables = picture.mine.before.processes.find((p) => p.name === "B")!.tables!;
+    expect(tables.length).toBeGreaterThanOrEqual(2); // a root and a level-0 table at least
+    expect(picture.mine.after.leaked).toEqual(
+      [...tables].sort((a, b) => a - b).map((frame) => ({ frame, ref: 1, table: true })),
+    );
+    expect(picture.reference.after.leaked).toEqual([]);
+    expect(pictureKey(picture.mine)).not.toBe(pictureKey(picture.reference));
+  });
+
   it("draws a picture for a failed threshold of a real result", async () => {
     const folder = path.join(ROOT, "examples", "submissions", "cow-copy-leaks-old-frame");
     const files = STUDENT_FILES.map((f) => ({ path: f, foundAt: f, text: readFileSync(path.join(folder, f), "utf8") }));
@@ -313,7 +368,10 @@ describe("a submission's timelines, in a child process", () => {
     try {
       const result = {
         status: "graded",
-        items: [{ id: "T1", kind: "threshold", passed: false, visibility: "visible", output: "framesCopied = 3" }],
+        items: [
+          { id: "T1", kind: "threshold", passed: false, visibility: "visible", output: "framesCopied = 3" },
+          { id: "T2", kind: "threshold", passed: false, visibility: "visible", output: "B.minorFaults = 2" },
+        ],
       } as unknown as SubmissionResult;
       const { pictures, problems } = await picturesFor(result, kit.rubric, {
         labDir: FIXTURE_LAB,
@@ -328,7 +386,11 @@ describe("a submission's timelines, in a child process", () => {
         },
       });
       expect(problems).toEqual([]);
-      expect(pictures).toHaveLength(1);
+      // T2's picture would be T1's again: it points at T1's instead
+      expect(pictures.map((p) => [p.itemId, p.sameAs])).toEqual([
+        ["T1", undefined],
+        ["T2", "T1"],
+      ]);
       expect(pictures[0]!.scenario).toBe("child-writes-two-pages");
       const p = pictures[0]!;
       // the copy kept the old frame's reference: the parent's page still counts 2 after the child's write

@@ -8,9 +8,10 @@
 // the lab's folder, like a threshold's), e.g.
 //   { "id": "B3", ..., "scenario": "thresholds/child-writes.json" }
 // and a test without one tries its part's threshold scenarios in turn: the
-// first where the kernels differ is drawn. A scenario is drawn once per
-// report, for the first failed item that uses it. A hidden item never gets
-// a picture: the reference's page tables would show what it expects.
+// first where the kernels differ visibly is drawn. A picture that would
+// look the same as one already drawn is not drawn again: the item points at
+// that one. A hidden item never gets a picture: the reference's page tables
+// would show what it expects.
 
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -25,6 +26,7 @@ import { rssKb } from "../run";
 import { IsolationLayer, Sandboxed, forkSandboxed } from "../sandbox/isolation";
 import { Rubric, ScoredItem, SubmissionResult } from "../model";
 import { TimelineJob, TimelineReply, slim } from "./_timeline-child";
+import { firstFault } from "./draw";
 
 /** Runs per process per step kept from a timeline (both kernels alike). */
 export const MAX_RUNS = 512;
@@ -54,6 +56,20 @@ export interface FailurePicture {
   /** Steps `index - 1` (or `index` for the first) and `index`, on each kernel. */
   readonly mine: { readonly before: StepView; readonly after: StepView };
   readonly reference: { readonly before: StepView; readonly after: StepView };
+  /** Where those two steps are in a repeat: which round of how many (1 of 1 outside any). */
+  readonly rounds: { readonly before: StepRound; readonly after: StepRound };
+  /**
+   * Set when this item's picture would repeat one already in the report:
+   * the item that has it. The report then points at that picture instead
+   * of drawing it again.
+   */
+  readonly sameAs?: string;
+}
+
+/** A step's round in the repeats around it: the n-th time its path ran, of how many. */
+export interface StepRound {
+  readonly round: number;
+  readonly rounds: number;
 }
 
 /** Where a picture cannot be drawn, why (for the instructor's log). */
@@ -392,7 +408,31 @@ export function pictureOf(
     divergence,
     mine: { before: mine.steps[before]!, after: mine.steps[i]! },
     reference: { before: reference.steps[before]!, after: reference.steps[i]! },
+    rounds: { before: roundOf(reference.steps, before), after: roundOf(reference.steps, i) },
   };
+}
+
+/** The round of step `index`: a step inside a repeat has the same path every time round. */
+export function roundOf(steps: readonly StepView[], index: number): StepRound {
+  const path = steps[index]!.path;
+  let round = 0;
+  let rounds = 0;
+  steps.forEach((s, k) => {
+    if (s.path !== path) return;
+    rounds++;
+    if (k <= index) round++;
+  });
+  return { round, rounds };
+}
+
+/**
+ * What a picture shows, as a key: two pictures with the same key look the
+ * same. What is drawn of a step is its processes, its leaked frames and
+ * its first fault (outlined); its text and counters are not drawn.
+ */
+export function pictureKey(steps: { readonly before: StepView; readonly after: StepView }): string {
+  const drawn = (s: StepView) => ({ processes: s.processes, leaked: s.leaked ?? [], fault: firstFault(s) });
+  return JSON.stringify([drawn(steps.before), drawn(steps.after)]);
 }
 
 export interface PictureContext {
@@ -402,9 +442,11 @@ export interface PictureContext {
 }
 
 /**
- * The pictures for `result` (at most MAX_PICTURES, each scenario once),
- * with the reasons some items have none. Never throws for what the
- * submission does.
+ * The pictures for `result` (at most MAX_PICTURES drawn), with the
+ * reasons some items have none. A picture whose two kernels would look the
+ * same is not drawn (the item's next scenario is tried); an item whose
+ * picture would look the same as one already drawn gets a pointer to that
+ * one instead (`sameAs`). Never throws for what the submission does.
  */
 export async function picturesFor(
   result: SubmissionResult,
@@ -416,44 +458,80 @@ export async function picturesFor(
   const files = [...new Set(items.flatMap((i) => ctx.scenarios.get(i.id)!))];
   const abs = files.map((f) => path.resolve(ctx.labDir, f));
   const mine = await submissionTimelines(ctx.run, abs);
-  const pictures: FailurePicture[] = [];
+  const drawn: FailurePicture[] = [];
+  const out: FailurePicture[] = [];
   const problems: PictureProblem[] = [];
-  const used = new Set<string>();
   for (const item of items) {
-    if (pictures.length >= MAX_PICTURES) break;
-    const threshold = rubric.thresholds.find((t) => t.id === item.id);
-    const why: string[] = [];
-    for (const file of ctx.scenarios.get(item.id)!) {
-      const k = files.indexOf(file);
-      const m = mine[k]!;
-      if (used.has(file)) {
-        why.push(`${file} is drawn for another item`);
-        continue;
-      }
-      if (typeof m === "string") {
-        why.push(`${file}: ${m}`);
-        continue;
-      }
-      let ref: Timeline;
-      try {
-        ref = referenceTimeline(abs[k]!);
-      } catch (e) {
-        why.push(`the reference kernel cannot run ${file}: ${(e as Error).message}`);
-        continue;
-      }
-      const d = firstDivergence(m, ref, threshold?.figure);
-      if (d === null) {
-        why.push(`your kernel and the reference do the same in ${file}`);
-        continue;
-      }
-      used.add(file);
-      pictures.push(pictureOf(item.id, { name: scenarioName(abs[k]!), file }, m, ref, d));
-      why.length = 0;
-      break;
+    const figure = rubric.thresholds.find((t) => t.id === item.id)?.figure;
+    const found = findPicture(item.id, ctx.scenarios.get(item.id)!, { files, abs, mine, drawn, figure });
+    if ("why" in found) {
+      problems.push({ itemId: item.id, why: found.why });
+      continue;
     }
-    if (why.length > 0) problems.push({ itemId: item.id, why: why.join("; ") });
+    if (found.picture.sameAs === undefined) {
+      if (drawn.length >= MAX_PICTURES) continue;
+      drawn.push(found.picture);
+    }
+    out.push(found.picture);
   }
-  return { pictures, problems };
+  return { pictures: out, problems };
+}
+
+/** What picturesFor needs to look for one item's picture. */
+interface Search {
+  readonly files: readonly string[];
+  readonly abs: readonly string[];
+  readonly mine: readonly (Timeline | string)[];
+  /** The pictures drawn so far. */
+  readonly drawn: readonly FailurePicture[];
+  readonly figure: string | undefined;
+}
+
+/**
+ * The picture for item `itemId` from the first of its scenario `files`
+ * where the two kernels differ visibly; a pointer to an earlier picture
+ * instead when it would look the same as that one; else why there is none.
+ */
+function findPicture(
+  itemId: string,
+  files: readonly string[],
+  s: Search,
+): { picture: FailurePicture } | { why: string } {
+  const why: string[] = [];
+  for (const file of files) {
+    const k = s.files.indexOf(file);
+    const p = scenarioPicture(itemId, { file, abs: s.abs[k]! }, s.mine[k]!, s.figure);
+    if (typeof p === "string") {
+      why.push(p);
+      continue;
+    }
+    const key = [pictureKey(p.mine), pictureKey(p.reference)].join("\n");
+    const twin = s.drawn.find((d) => [pictureKey(d.mine), pictureKey(d.reference)].join("\n") === key);
+    return { picture: twin === undefined ? p : { ...twin, itemId, sameAs: twin.itemId } };
+  }
+  return { why: why.join("; ") };
+}
+
+/** The picture of `file` for an item, or why there is none. */
+function scenarioPicture(
+  itemId: string,
+  file: { file: string; abs: string },
+  mine: Timeline | string,
+  figure: string | undefined,
+): FailurePicture | string {
+  if (typeof mine === "string") return `${file.file}: ${mine}`;
+  let ref: Timeline;
+  try {
+    ref = referenceTimeline(file.abs);
+  } catch (e) {
+    return `the reference kernel cannot run ${file.file}: ${(e as Error).message}`;
+  }
+  const d = firstDivergence(mine, ref, figure);
+  if (d === null) return `your kernel and the reference do the same in ${file.file}`;
+  const p = pictureOf(itemId, { name: scenarioName(file.abs), file: file.file }, mine, ref, d);
+  if (pictureKey(p.mine) === pictureKey(p.reference))
+    return `in ${file.file}, your kernel and the reference differ only in what a picture does not show`;
+  return p;
 }
 
 function scenarioName(file: string): string {

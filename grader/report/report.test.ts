@@ -1,8 +1,11 @@
 // The report pages as a person sees them: rendered, then loaded in a real
 // headless browser (no console error, pictures and charts drawn, text from
-// a submission shown as text), and written by a real grading batch.
+// a submission shown as text), and written by a real grading batch whose
+// every page must fit a 1280- and an 800-pixel window (_layout.ts): the
+// batch holds the example with the most failures and pictures, and a zip
+// with a long id and long paths. Screenshots go to $TMPDIR/oslab-pages/.
 
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -10,8 +13,11 @@ import type { Page } from "playwright-core";
 import { gradeCommand } from "../cli";
 import { gradeBatch } from "../grade";
 import { SubmissionResult } from "../model";
-import { ROOT, labUnderTest, scratch, solutionSubmission } from "../test-support/fixtures";
+import { makeZip } from "../test-support/archives";
+import { ROOT, STUDENT_FILES, labUnderTest, scratch, solutionSubmission, solutionText } from "../test-support/fixtures";
 import { HeadlessBrowser, browserForTests, launchBrowser, pageProblems } from "./_browser";
+import { layoutProblems } from "./_layout";
+import { MAX_PICTURES } from "./pictures";
 import { prepareTemplates, renderReport, renderSummary } from "./report";
 import { SAMPLE_RUBRIC, perfectResult, samplePicture, sampleSummary, troubledResult } from "./_samples";
 
@@ -135,14 +141,16 @@ const chrome = browserForTests("the report pages' browser tests");
     expect(await page.locator("span.status.timeout").textContent()).toBe("timed out");
     expect(await page.locator("span.status.crash").textContent()).toBe("crashed");
     await page.screenshot({ path: path.join(os.tmpdir(), "oslab-report.png"), fullPage: true });
+    expect(await layoutProblems(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
 
   it("show the class summary: charts drawn, every submission linked, markup in an id as text", async () => {
     const { page, problems } = await open(pages.summary);
-    for (const chart of ["svg.histogram", "svg.share-bars", "svg.dot-plot"]) expect(await visible(page, chart)).toBe(1);
+    for (const chart of ["svg.histogram", "table.rates", "svg.dot-plot"]) expect(await visible(page, chart)).toBe(1);
     expect(await visible(page, "svg.histogram rect.chart-bar")).toBeGreaterThan(0);
-    expect(await visible(page, "svg.share-bars rect.chart-bar")).toBe(4);
+    expect(await visible(page, "table.rates tbody .bar span")).toBe(4); // a bar per test, each a third long
+    expect(await page.locator("table.rates tbody td.id").allTextContents()).toEqual(["A1", "A2", "B1", "B2"]);
     expect(await visible(page, "svg.dot-plot circle.dot")).toBe(2); // both measured 2: two dots stacked
     const links = page.locator("table.class a");
     expect(await links.allTextContents()).toEqual([EVIL_ID, "sample-perfect"]);
@@ -150,6 +158,7 @@ const chrome = browserForTests("the report pages' browser tests");
     expect(await page.locator("script, img").count()).toBe(0);
     expect(await page.textContent(".troubles")).toContain(`${EVIL_ID}: B1`);
     await page.screenshot({ path: path.join(os.tmpdir(), "oslab-summary.png"), fullPage: true });
+    expect(await layoutProblems(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
 
@@ -158,9 +167,23 @@ const chrome = browserForTests("the report pages' browser tests");
     const mine = await page.locator("figure.picture .kernel.mine").first().boundingBox();
     const ref = await page.locator("figure.picture .kernel.reference").first().boundingBox();
     expect(ref!.y).toBeGreaterThan(mine!.y + mine!.height - 1);
+    expect(await layoutProblems(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
 });
+
+/** A submission's id as long as an LMS makes them, handed in as a zip whose entries have long paths. */
+const LONG_ID = "a-student-whose-identifier-from-the-course-roster-is-rather-long";
+/** The example that fails the most and has the most pictures: its report is the longest. */
+const WORST = "teardown-frees-shared-frames";
+
+/** LONG_ID's zip: the reference's files deep in folders, and an entry with a long name that climbs out. */
+function longPathsZip(): Buffer {
+  const deep = "my-operating-systems-coursework/copy-on-write-fork-lab-final-version-really-final/";
+  const entries = STUDENT_FILES.map((rel) => ({ name: `${deep}${rel}`, data: solutionText(rel) }));
+  const climbing = `${deep}../../../../somewhere-outside-the-archive/with-a-long-file-name-that-goes-on-and-on.ts`;
+  return makeZip([...entries, { name: climbing, data: "escaped" }]);
+}
 
 describe("a graded batch", () => {
   const { labDir } = labUnderTest();
@@ -171,13 +194,20 @@ describe("a graded batch", () => {
     solutionSubmission(path.join(klass, "parent-writable"), [
       { file: "src/kernel/uvmcopy.ts", from: "pte = (pte & ~PTE_W) | PTE_COW;", to: "pte = pte | PTE_COW;" },
     ]);
+    cpSync(path.join(ROOT, "examples", "submissions", WORST), path.join(klass, WORST), { recursive: true });
+    writeFileSync(path.join(klass, `${LONG_ID}.zip`), longPathsZip());
     await gradeBatch([klass], { lab: "cow", labDir, root: ROOT, out, jobs: 2 });
   });
 
   it("writes each student's report.html and report.md, and the summary linking to them", () => {
     const summary = readFileSync(path.join(out, "summary.html"), "utf8");
     const hrefs = [...summary.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
-    expect([...new Set(hrefs)].sort()).toEqual(["good/report.html", "parent-writable/report.html"]);
+    expect([...new Set(hrefs)].sort()).toEqual([
+      `${LONG_ID}/report.html`,
+      "good/report.html",
+      "parent-writable/report.html",
+      `${WORST}/report.html`,
+    ]);
     for (const h of hrefs) expect(existsSync(path.join(out, h))).toBe(true);
     expect(existsSync(path.join(out, "good", "report.md"))).toBe(true);
     expect(readFileSync(path.join(out, "good", "report.md"), "utf8")).toContain(
@@ -187,27 +217,93 @@ describe("a graded batch", () => {
 
   it("draws, for the parent left writable, the fork where its page should have become read-only", () => {
     const html = readFileSync(path.join(out, "parent-writable", "report.html"), "utf8");
-    expect(html).toContain('<figure class="picture">');
-    expect(html).toMatch(/ is the first where they differ\./);
+    expect(html).toContain('<figure class="picture" id="picture-');
+    expect(html).toMatch(/They first differ at step \d+: fork /);
     expect(html).toMatch(
       /on your kernel it is writable, copy-on-write, with 2 references to its frame; on the reference kernel it is read-only, copy-on-write/,
     );
     expect(readFileSync(path.join(out, "good", "report.html"), "utf8")).not.toContain("<figure");
   });
 
-  (chrome === null ? it.skip : it)("has pages that load without an error", async () => {
-    const browser = await launchBrowser({ executable: chrome! });
-    try {
-      for (const file of ["summary.html", "parent-writable/report.html", "good/report.html"]) {
-        const page = await browser.newPage();
-        const problems = pageProblems(page);
-        await page.goto(pathToFileURL(path.join(out, file)).href);
-        expect({ file, problems }).toEqual({ file, problems: [] });
-      }
-    } finally {
-      await browser.close();
-    }
+  it("draws the worst report's pictures once each, the frames it freed while still mapped in red", () => {
+    const html = readFileSync(path.join(out, WORST, "report.html"), "utf8");
+    expect(html).toContain(">ref 0: free</text>");
+    const figures = html.match(/<figure class="picture" id="picture-[^"]+">/g) ?? [];
+    expect(figures.length).toBeGreaterThan(1);
+    expect(figures.length).toBeLessThanOrEqual(MAX_PICTURES);
+    // items whose picture would repeat one point at it, and every pointer leads to a figure
+    const pointers = [...html.matchAll(/<p class="note see">[^<]*<a href="#(picture-[^"]+)">/g)].map((m) => m[1]!);
+    expect(pointers.length).toBeGreaterThan(0);
+    for (const id of pointers) expect(html).toContain(`<figure class="picture" id="${id}">`);
+    // the pictures name steps as the scenario does, not by their path in it
+    const pictures = (html.match(/<figure class="picture"[\s\S]*?<\/figure>/g) ?? []).join("\n");
+    expect(pictures).not.toMatch(/steps\[\d+\]/);
+    expect(pictures).toMatch(/>(Before|After) step \d+(\.\d+)*(, round \d+ of \d+)?: [a-z]+ /);
   });
+
+  it("lists the long zip's problems in a row of their own, its id linked", () => {
+    const summary = readFileSync(path.join(out, "summary.html"), "utf8");
+    expect(summary).toContain(`<a href="${LONG_ID}/report.html">${LONG_ID}</a>`);
+    expect(summary).toMatch(
+      /<tr class="problems"><td colspan="\d+"><div class="text">Problems: [^<]*somewhere-outside-the-archive/,
+    );
+  });
+
+  (chrome === null ? it.skip : it)(
+    "has pages that fit 1280 and 800 pixels: no sideways scroll, no text under 11 px, no console error",
+    async () => {
+      const files = [
+        "summary.html",
+        ...readdirSync(out)
+          .filter((d) => existsSync(path.join(out, d, "report.html")))
+          .map((d) => `${d}/report.html`),
+      ];
+      expect(files).toHaveLength(5);
+      const shots = path.join(os.tmpdir(), "oslab-pages");
+      mkdirSync(shots, { recursive: true });
+      const browser = await launchBrowser({ executable: chrome! });
+      try {
+        for (const width of [1280, 800]) {
+          const page = await browser.newPage();
+          await page.setViewportSize({ width, height: 800 });
+          const problems = pageProblems(page);
+          for (const file of files) {
+            await page.goto(pathToFileURL(path.join(out, file)).href);
+            const layout = await layoutProblems(page);
+            expect({ file, width, layout, problems }).toEqual({ file, width, layout: [], problems: [] });
+            await page.screenshot({ path: path.join(shots, `${width}-${file.replace("/", "-")}.png`), fullPage: true });
+          }
+          await page.close();
+        }
+      } finally {
+        await browser.close();
+      }
+    },
+  );
+
+  (chrome === null ? it.skip : it)(
+    "shows the two kernels side by side at 1280 pixels, one above the other at 800",
+    async () => {
+      const browser = await launchBrowser({ executable: chrome! });
+      try {
+        const page = await browser.newPage();
+        const boxes = async (width: number) => {
+          await page.setViewportSize({ width, height: 800 });
+          await page.goto(pathToFileURL(path.join(out, "parent-writable", "report.html")).href);
+          const mine = await page.locator("figure.picture .kernel.mine").first().boundingBox();
+          const ref = await page.locator("figure.picture .kernel.reference").first().boundingBox();
+          return { mine: mine!, ref: ref! };
+        };
+        const wide = await boxes(1280);
+        expect(wide.ref.x).toBeGreaterThan(wide.mine.x + wide.mine.width - 1);
+        expect(wide.ref.y).toBe(wide.mine.y);
+        const narrow = await boxes(800);
+        expect(narrow.ref.y).toBeGreaterThan(narrow.mine.y + narrow.mine.height - 1);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
 
 describe("oslab grade --templates", () => {

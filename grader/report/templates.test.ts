@@ -141,7 +141,7 @@ describe("prepareTemplates", () => {
 
   it("finds a mistake in a branch that only some results reach, before any grading", () => {
     // the diagnostics table shows only for a submission with compiler errors
-    const text = kitHtmlWith('<td class="mono">{{where}}</td>', '<td class="mono">{{file}}</td>');
+    const text = kitHtmlWith('<td class="mono where">{{where}}</td>', '<td class="mono where">{{file}}</td>');
     const dir = overrides({ "report.html.hbs": text });
     expect(error(() => prepareTemplates(dir)).message).toBe(
       `${path.join(dir, "report.html.hbs")}: line ${lineOf(text, "{{file}}")}: the view model has no field "file" here`,

@@ -1,7 +1,16 @@
 import { SubmissionResult } from "../model";
 import { listWords, mdBlock, mdInline, percent, points } from "./_text";
 import { scoreBins } from "./charts";
-import { HTML, MARKDOWN, chooseProcesses, outcomeOf, reportHref, reportView, summaryView } from "./viewmodel";
+import {
+  HTML,
+  MARKDOWN,
+  chooseProcesses,
+  outcomeOf,
+  reportHref,
+  reportView,
+  stepLabel,
+  summaryView,
+} from "./viewmodel";
 import { SAMPLE_RUBRIC, brokenResult, perfectResult, samplePicture, sampleSummary, troubledResult } from "./_samples";
 
 const troubled = troubledResult();
@@ -108,8 +117,9 @@ describe("the student's report", () => {
     expect(test("A1").hasPicture).toBe(true);
     expect(test("A2").picture).toBeNull();
     expect(p.intro).toBe(
-      "The grader ran the scenario sample (thresholds/sample.json) on your kernel and on the reference kernel. Up to step 1 (spawn P from init) they agree; step 2 (fork P as C) is the first where they differ.",
+      "The grader ran the scenario sample (thresholds/sample.json) on your kernel and on the reference kernel. They agree up to step 1: spawn P from init. They first differ at step 2: fork P as C.",
     );
+    expect([p.drawn, p.anchor, p.seeText, p.width]).toEqual([true, "picture-A1", "", "578px"]);
     expect(p.why).toBe(
       "P's page at 0x00014000: on your kernel it is writable, copy-on-write, with 2 references to its frame; on the reference kernel it is read-only, copy-on-write, with 2 references to its frame.",
     );
@@ -117,8 +127,26 @@ describe("the student's report", () => {
       expect(svg).toMatch(/^<svg /);
       expect(svg).toContain(`class="pt-run pt-fault"`); // P's data page outlined in all four
     }
-    expect(p.mineBeforeSvg).toContain(">Before step 2 (fork P as C)</text>");
-    expect(p.referenceAfterSvg).toContain(">After step 2 (fork P as C)</text>");
+    expect(p.mineBeforeSvg).toContain(">Before step 2: fork P as C</text>");
+    expect(p.referenceAfterSvg).toContain(">After step 2: fork P as C</text>");
+  });
+
+  it("points at the earlier picture instead of drawing the same one again", () => {
+    const same = { ...samplePicture("T1"), sameAs: "A1" };
+    const v = reportView({ result: troubled, rubric: SAMPLE_RUBRIC, pictures: [samplePicture("A1"), same] }, HTML);
+    const p = v.thresholds.find((t) => t.id === "T1")!.picture!;
+    expect(p.drawn).toBe(false);
+    expect(p.seeHref).toBe("#picture-A1");
+    expect(p.seeText).toBe(
+      "The picture here would be the same as the one for A1 above: where your kernel first differs from the reference in scenario sample.",
+    );
+    expect([p.mineBeforeSvg, p.mineAfterSvg, p.referenceBeforeSvg, p.referenceAfterSvg, p.text]).toEqual([
+      "",
+      "",
+      "",
+      "",
+      "",
+    ]);
   });
 
   it("escapes text for Markdown, and fences messages", () => {
@@ -127,7 +155,7 @@ describe("the student's report", () => {
     expect(md.title).toBe("Lab cow: report for &lt;script&gt;alert(1)&lt;/script&gt; \\| \\*x\\*");
     expect(md.sections[0]!.tests[0]!.message).toBe("```text\nExpected: 2\nReceived: 1\n```");
     expect(md.sections[0]!.tests[0]!.picture!.text).toMatch(
-      /^```text\nYour kernel, before step 2 \(fork P as C\):\n {2}P \(pid 1\):\n {4}0x00010000 /,
+      /^```text\nYour kernel, before step 2: fork P as C:\n {2}P \(pid 1\):\n {4}0x00010000 /,
     );
     expect(md.sections[0]!.tests[0]!.picture!.text).toContain("rw- u   cow  frame 6            ref 2   <- this page");
   });
@@ -148,6 +176,17 @@ describe("outcomeOf", () => {
   });
 });
 
+describe("stepLabel", () => {
+  const step = (path: string, text: string) => ({ ...samplePicture().mine.after, path, text });
+  it("numbers a step as the scenario file counts, a repeat's step by its place and its round", () => {
+    expect(stepLabel(step("steps[3]", "fork A as D"), { round: 1, rounds: 1 })).toBe("step 4: fork A as D");
+    expect(stepLabel(step("steps[3].steps[3]", "exit C 0"), { round: 2, rounds: 4 })).toBe(
+      "step 4.4, round 2 of 4: exit C 0",
+    );
+    expect(stepLabel(step("start", "machine booted"), { round: 1, rounds: 1 })).toBe("the start");
+  });
+});
+
 describe("chooseProcesses", () => {
   const proc = (name: string, frames: number[], state = "running") => ({
     name,
@@ -164,6 +203,12 @@ describe("chooseProcesses", () => {
     expect(chooseProcesses(all, null).map((p) => p.name)).toEqual(["A", "C", "D"]);
     expect(chooseProcesses([], null)).toEqual([]);
   });
+
+  it("names processes without a page table besides, the focus first, three at most", () => {
+    const gone = (name: string) => ({ ...proc(name, [], "exited"), root: null });
+    const all = [proc("A", [1]), gone("B"), gone("C"), proc("D", [1]), gone("E"), gone("F")];
+    expect(chooseProcesses(all, "F").map((p) => p.name)).toEqual(["A", "B", "C", "D", "F"]);
+  });
 });
 
 describe("the class summary", () => {
@@ -171,12 +216,25 @@ describe("the class summary", () => {
   const s = summaryView(sampleSummary(results), results, SAMPLE_RUBRIC, HTML);
 
   it("sorts every item by pass rate, lowest first, and flags those under half", () => {
-    expect(s.items.map((i) => [i.id, i.passedText, i.rateText, i.low])).toEqual([
-      ["A1", "1 / 3", "33%", true],
-      ["A2", "1 / 3", "33%", true],
-      ["B1", "1 / 3", "33%", true],
-      ["B2", "1 / 3", "33%", true],
+    expect(s.items.map((i) => [i.id, i.passedText, i.rateText, i.share, i.low])).toEqual([
+      ["A1", "1 / 3", "33%", "33%", true],
+      ["A2", "1 / 3", "33%", "33%", true],
+      ["B1", "1 / 3", "33%", "33%", true],
+      ["B2", "1 / 3", "33%", "33%", true],
     ]);
+  });
+
+  it("orders ids at one rate as people count them: A2 before A10", () => {
+    const summary = sampleSummary(results);
+    const items = ["A10", "A2", "A1"].map((id) => ({ ...summary.items[0]!, id }));
+    const v = summaryView({ ...summary, items }, results, SAMPLE_RUBRIC, HTML);
+    expect(v.items.map((i) => i.id)).toEqual(["A1", "A2", "A10"]);
+  });
+
+  it("gives a submission's problems a row of their own across the table", () => {
+    const rows = s.rows.map((r) => [r.id, r.hasProblems, r.span]);
+    expect(rows).toContainEqual(["sample-perfect", false, sampleSummary(results).columns.length + 3]);
+    expect(s.rows.find((r) => r.hasProblems)!.problemsText).not.toBe("");
   });
 
   it("groups the submissions that need a look, each linking to its report", () => {

@@ -13,9 +13,9 @@ import { ProcessView, StepView } from "../../solution/src/scenario/timeline";
 import { entryOutcome } from "../entries";
 import { BatchSummary, Diagnostic, ItemStats, Rubric, ScoredItem, SubmissionResult } from "../model";
 import { listWords, mdBlock, mdInline, percent, plural, points, stripAnsi } from "./_text";
-import { dotPlot, histogram, scoreBins, shareBars } from "./charts";
-import { PageTablePanel, drawPageTables, firstFault, naturalWidth } from "./draw";
-import { FailurePicture } from "./pictures";
+import { dotPlot, histogram, scoreBins } from "./charts";
+import { PageTablePanel, drawPageTables, firstFault, hasPageTable, naturalWidth } from "./draw";
+import { FailurePicture, StepRound } from "./pictures";
 
 /** How text is made ready for a template. */
 export interface TextFormat {
@@ -117,11 +117,20 @@ export interface ThresholdView {
 }
 
 export interface PictureView {
+  /** False when the item points at another item's picture (seeText) instead of having one drawn. */
+  readonly drawn: boolean;
+  /** The figure's anchor ("picture-T4"), for the pointers to it. */
+  readonly anchor: string;
+  /** Where the picture is drawn for another item, a sentence and a link to it ("#picture-T4"); else empty. */
+  readonly seeText: string;
+  readonly seeHref: string;
   readonly heading: string;
   readonly intro: string;
   readonly why: string;
   readonly beforeCaption: string;
   readonly afterCaption: string;
+  /** The pictures' width ("578px"): the page shows them side by side when two fit, at their own size. */
+  readonly width: string;
   readonly mineBeforeSvg: string;
   readonly mineAfterSvg: string;
   readonly referenceBeforeSvg: string;
@@ -321,95 +330,126 @@ function firstLine(s: string): string {
 
 // --- pictures -----------------------------------------------------------------------
 
-/** Processes drawn per panel at most: the one the difference is in, and those it shares frames with. */
+/** Live processes drawn per panel at most: the one the difference is in, and those it shares frames with. */
 const MAX_PROCESSES = 3;
+/** Processes without a page table (exited, killed) named under a panel's caption at most. */
+const MAX_GONE = 3;
 
-/** The picture's view: the step before and after, on both kernels. */
+/** The picture's view: the step before and after, on both kernels; or a pointer to the picture that shows it. */
 export function pictureView(p: FailurePicture, format: TextFormat): PictureView {
   const t = format.inline;
   const d = p.divergence;
-  const after = p.mine.after;
-  const before = p.mine.before;
-  const stepName = (s: StepView): string =>
-    s.path === "start" ? "the start" : `step ${stepNumber(s.path)} (${s.text})`;
-  const panel = (s: StepView, caption: string, highlightFrom: StepView): PageTablePanel => {
-    const procs = chooseProcesses(s.processes, d.focus?.process ?? null);
-    const fault = firstFault(highlightFrom);
-    const focus = d.focus === null ? null : s.processes.find((x) => x.name === d.focus!.process);
-    const highlight = focus !== undefined && focus !== null ? { pid: focus.pid, va: d.focus!.va } : fault;
-    return {
-      caption,
-      processes: procs,
-      highlight: highlight === null ? null : { pid: highlight.pid, va: highlight.va },
-    };
-  };
   const first = d.index === 0;
-  const beforeCaption = first ? "At the start" : `Before ${stepName(after)}`;
-  const afterCaption = first ? "At the start" : `After ${stepName(after)}`;
+  const after = stepLabel(p.mine.after, p.rounds.after);
+  const beforeCaption = first ? "At the start" : `Before ${after}`;
+  const afterCaption = first ? "At the start" : `After ${after}`;
+  const panel = (s: StepView, caption: string, highlightFrom: StepView): PageTablePanel =>
+    panelFor(s, { caption, focus: d.focus, fault: firstFault(highlightFrom) });
   const panels = {
-    mineBefore: panel(before, beforeCaption, p.mine.after),
+    mineBefore: panel(p.mine.before, beforeCaption, p.mine.after),
     mineAfter: panel(p.mine.after, afterCaption, p.mine.after),
     referenceBefore: panel(p.reference.before, beforeCaption, p.reference.after),
     referenceAfter: panel(p.reference.after, afterCaption, p.reference.after),
   };
   // one width for the four, so that they are drawn at one scale
-  const width = Math.max(...Object.values(panels).map((x) => naturalWidth(x.processes.length)));
-  const draw = (x: PageTablePanel): string => drawPageTables(x, { legend: false, maxRows: 16, width });
+  const width = Math.max(...Object.values(panels).map((x) => naturalWidth(x.processes)));
+  const drawn = p.sameAs === undefined;
+  const draw = (x: PageTablePanel): string => (drawn ? drawPageTables(x, { legend: false, maxRows: 16, width }) : "");
   return {
+    drawn,
+    anchor: `picture-${p.itemId}`,
+    seeText: t(drawn ? "" : seeSentence(p)),
+    seeHref: drawn ? "" : `#picture-${p.sameAs!}`,
     heading: t(`What happened in scenario ${p.scenario}`),
     intro: t(
       `The grader ran the scenario ${p.scenario} (${p.scenarioFile}) on your kernel and on the reference kernel. ` +
         (first
           ? "They differ from the very start."
-          : `Up to ${stepName(before)} they agree; ${stepName(after)} is the first where they differ.`),
+          : `They agree up to ${stepLabel(p.mine.before, p.rounds.before)}. They first differ at ${after}.`),
     ),
     why: t(d.why),
     beforeCaption: t(beforeCaption),
     afterCaption: t(afterCaption),
+    width: `${width}px`,
     mineBeforeSvg: draw(panels.mineBefore),
     mineAfterSvg: draw(panels.mineAfter),
     referenceBeforeSvg: draw(panels.referenceBefore),
     referenceAfterSvg: draw(panels.referenceAfter),
     text: format.block(
-      [
-        panelText("Your kernel", panels.mineBefore),
-        panelText("Your kernel", panels.mineAfter),
-        panelText("The reference kernel", panels.referenceBefore),
-        panelText("The reference kernel", panels.referenceAfter),
-      ].join("\n\n"),
+      drawn
+        ? [
+            panelText("Your kernel", panels.mineBefore),
+            panelText("Your kernel", panels.mineAfter),
+            panelText("The reference kernel", panels.referenceBefore),
+            panelText("The reference kernel", panels.referenceAfter),
+          ].join("\n\n")
+        : "",
     ),
   };
 }
 
-/** "steps[3]" -> "4" (counted from 1, as people count); nested paths keep their shape. */
-function stepNumber(path: string): string {
-  const m = /^steps\[(\d+)\]$/.exec(path);
-  return m === null ? path : String(Number(m[1]) + 1);
+/** Where to look instead, for an item whose picture another item has. */
+function seeSentence(p: FailurePicture): string {
+  return `The picture here would be the same as the one for ${p.sameAs!} above: where your kernel first differs from the reference in scenario ${p.scenario}.`;
 }
 
-/** The focus process first, then those sharing a frame with it, then the rest; MAX_PROCESSES at most. */
+/** The panel of step `s`: its chosen processes, the page to outline, its leaked frames. */
+function panelFor(
+  s: StepView,
+  o: { caption: string; focus: FailurePicture["divergence"]["focus"]; fault: { pid: number; va: number } | null },
+): PageTablePanel {
+  const focus = o.focus === null ? undefined : s.processes.find((x) => x.name === o.focus!.process);
+  const highlight = focus !== undefined ? { pid: focus.pid, va: o.focus!.va } : o.fault;
+  return {
+    caption: o.caption,
+    processes: chooseProcesses(s.processes, o.focus?.process ?? null),
+    highlight: highlight === null ? null : { pid: highlight.pid, va: highlight.va },
+    leaked: s.leaked ?? [],
+  };
+}
+
+/**
+ * "step 4: fork A as D", as the scenario file counts (from 1); a step in a
+ * repeat by its place in each ("step 4.2"), and its round when the repeat
+ * runs more than once ("step 4.2, round 3 of 4: exit C 0").
+ */
+export function stepLabel(s: StepView, round: StepRound): string {
+  if (s.path === "start") return "the start";
+  const numbers = [...s.path.matchAll(/steps\[(\d+)\]/g)].map((m) => Number(m[1]) + 1);
+  const where = numbers.length > 0 ? numbers.join(".") : s.path;
+  const rounds = round.rounds > 1 ? `, round ${round.round} of ${round.rounds}` : "";
+  return `step ${where}${rounds}: ${s.text}`;
+}
+
+/**
+ * The processes a panel draws: live ones, the focus first, then those
+ * sharing a frame with it, then the rest, MAX_PROCESSES at most; and those
+ * without a page table (named, not drawn), the focus first, MAX_GONE at
+ * most. Kept in the scenario's order, so that a parent stays left of its child.
+ */
 export function chooseProcesses(all: readonly ProcessView[], focus: string | null): ProcessView[] {
-  const first = all.find((p) => p.name === focus) ?? all.find((p) => p.state === "running") ?? all[0];
-  if (first === undefined) return [];
-  const frames = new Set(first.runs.flatMap((r) => Array.from({ length: r.pages }, (_, i) => r.frame + i)));
-  const shares = (p: ProcessView): boolean =>
-    p.runs.some((r) => Array.from({ length: r.pages }, (_, i) => r.frame + i).some((f) => frames.has(f)));
-  const rest = all.filter((p) => p !== first);
-  const ordered = [
-    first,
-    ...rest.filter((p) => p.state === "running" && shares(p)),
-    ...rest.filter((p) => !(p.state === "running" && shares(p))),
-  ];
-  // keep the processes in the scenario's order, so that a parent stays left of its child
-  const kept = new Set(ordered.slice(0, MAX_PROCESSES));
+  const live = all.filter(hasPageTable);
+  const gone = all.filter((p) => !hasPageTable(p));
+  const first = live.find((p) => p.name === focus) ?? live[0];
+  const kept = new Set<ProcessView>();
+  if (first !== undefined) {
+    const frames = new Set(first.runs.flatMap((r) => Array.from({ length: r.pages }, (_, i) => r.frame + i)));
+    const shares = (p: ProcessView): boolean =>
+      p.runs.some((r) => Array.from({ length: r.pages }, (_, i) => r.frame + i).some((f) => frames.has(f)));
+    const rest = live.filter((p) => p !== first);
+    for (const p of [first, ...rest.filter(shares), ...rest.filter((p) => !shares(p))].slice(0, MAX_PROCESSES))
+      kept.add(p);
+  }
+  const goneFirst = [...gone.filter((p) => p.name === focus), ...gone.filter((p) => p.name !== focus)];
+  for (const p of goneFirst.slice(0, MAX_GONE)) kept.add(p);
   return all.filter((p) => kept.has(p));
 }
 
-/** A panel as text: each process's runs, one per line, the outlined one marked. */
+/** A panel as text: each process's runs, one per line, the outlined one marked; its page-table pages; the leaked frames. */
 function panelText(kernel: string, panel: PageTablePanel): string {
   const lines = [`${kernel}, ${panel.caption[0]!.toLowerCase()}${panel.caption.slice(1)}:`];
   for (const p of panel.processes) {
-    if (p.state !== "running") {
+    if (!hasPageTable(p)) {
       lines.push(`  ${p.name} (pid ${p.pid}) ${p.killedBy !== null ? `killed by ${p.killedBy}` : p.state}`);
       continue;
     }
@@ -419,6 +459,17 @@ function panelText(kernel: string, panel: PageTablePanel): string {
       const marked = hl !== null && hl.pid === p.pid && hl.va >= r.va && hl.va < r.va + r.pages * 4096;
       lines.push(`    ${formatRun(r)}${marked ? "   <- this page" : ""}`);
     }
+    if ((p.tables ?? []).length > 0) lines.push(`    page-table pages in frames ${p.tables!.join(", ")}`);
+  }
+  const leaked = panel.leaked ?? [];
+  if (leaked.length > 0) {
+    const tables = leaked.filter((l) => l.table).map((l) => l.frame);
+    const pages = leaked.filter((l) => !l.table).map((l) => l.frame);
+    const list = (what: string, frames: number[]): string[] =>
+      frames.length === 0 ? [] : [`${what} ${frames.length === 1 ? "frame" : "frames"} ${frames.join(", ")}`];
+    lines.push(
+      `  leaked (allocated, used by no process): ${[...list("page-table", tables), ...list("data", pages)].join("; ")}`,
+    );
   }
   return lines.join("\n");
 }
@@ -432,7 +483,7 @@ export interface SummaryView {
   readonly warnings: readonly { readonly text: string }[];
   readonly stats: readonly { readonly label: string; readonly value: string }[];
   readonly histogramSvg: string;
-  readonly passRatesSvg: string;
+  /** Every test and threshold, lowest pass rate first: the page draws each as a row with a bar. */
   readonly items: readonly ItemRateView[];
   readonly hasThresholds: boolean;
   readonly thresholds: readonly ThresholdDistributionView[];
@@ -461,6 +512,8 @@ export interface ItemRateView {
   readonly kindText: string;
   readonly passedText: string;
   readonly rateText: string;
+  /** The pass rate as a bar's width: "75%". */
+  readonly share: string;
   readonly low: boolean;
 }
 
@@ -488,6 +541,9 @@ export interface SubmissionRowView {
   readonly zero: boolean;
   readonly cells: readonly { readonly text: string; readonly full: boolean }[];
   readonly lostText: string;
+  /** Problems get a row of their own under the submission's, across the table's `span` columns. */
+  readonly hasProblems: boolean;
+  readonly span: number;
   readonly problemsText: string;
 }
 
@@ -511,7 +567,10 @@ export function summaryView(
     scores.length === 0
       ? 0
       : (scores[Math.floor((scores.length - 1) / 2)]! + scores[Math.ceil((scores.length - 1) / 2)]!) / 2;
-  const items = [...summary.items].sort((a, b) => rate(a) - rate(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // lowest rate first; at one rate, by id as people count (A2 before A10)
+  const items = [...summary.items].sort(
+    (a, b) => rate(a) - rate(b) || a.id.localeCompare(b.id, "en", { numeric: true }),
+  );
 
   return {
     title: t(`Lab ${summary.lab}: class summary`),
@@ -532,20 +591,13 @@ export function summaryView(
       label: `Scores of ${plural(scores.length, "graded submission")}`,
       xTitle: "points",
     }),
-    passRatesSvg: shareBars(
-      items.map((i) => ({
-        label: `${i.id} ${i.title}`,
-        share: i.graded === 0 ? 0 : i.passed / i.graded,
-        text: `${percent(i.passed, i.graded)} (${i.passed}/${i.graded})`,
-      })),
-      { label: "Pass rate of every test and threshold, lowest first" },
-    ),
     items: items.map((i) => ({
       id: t(i.id),
       title: t(i.title),
       kindText: t(i.kind),
       passedText: t(`${i.passed} / ${i.graded}`),
       rateText: t(percent(i.passed, i.graded)),
+      share: percent(i.passed, i.graded),
       low: i.graded > 0 && i.passed / i.graded < 0.5,
     })),
     hasThresholds: rubric.thresholds.length > 0,
@@ -592,6 +644,8 @@ export function summaryView(
         return { text: t(points(v)), full: v >= c.maxScore };
       }),
       lostText: t(row.lost.join(" ")),
+      hasProblems: row.problems.length > 0,
+      span: summary.columns.length + 3,
       problemsText: t(row.problems.map((p) => firstLine(p).replace(/:$/, "")).join("; ")),
     })),
     hasEntries: (summary.entries ?? []).length > 0,

@@ -5,7 +5,16 @@
 
 import { Counters } from "../hw/machine";
 import { PTE2PA, PGSIZE, SATP_ASID, SATP_PPN } from "../hw/riscv";
-import { TraceEvent, krefcnt, mappings, traceEvents } from "../kernel/index";
+import {
+  TraceEvent,
+  allprocs,
+  kallocated,
+  kispagetable,
+  krefcnt,
+  mappings,
+  tablePages,
+  traceEvents,
+} from "../kernel/index";
 import { ScenarioResult, StepContext, describe, runScenario } from "./run";
 import { Scenario } from "./types";
 
@@ -29,6 +38,16 @@ export interface ProcessView {
   readonly asid: number;
   readonly root: number | null; // frame number of the root page table
   readonly runs: readonly PteRun[];
+  /** Frame numbers of its page-table pages, root first (none once it has exited). */
+  readonly tables?: readonly number[];
+}
+
+/** An allocated frame that no live process maps or holds as a page table: a leak. */
+export interface LeakedFrame {
+  readonly frame: number;
+  readonly ref: number;
+  /** Whether it was allocated as a page-table page. */
+  readonly table: boolean;
 }
 
 export interface TlbView {
@@ -46,6 +65,8 @@ export interface StepView {
   readonly tlb: readonly TlbView[];
   readonly satp: { readonly asid: number; readonly root: number } | null;
   readonly counters: Counters;
+  /** Allocated frames no live process uses, lowest first. */
+  readonly leaked?: readonly LeakedFrame[];
 }
 
 export interface Timeline {
@@ -79,6 +100,7 @@ function viewOf(ctx: StepContext, events: readonly TraceEvent[]): StepView {
       asid: p.asid,
       root: p.pagetable === null ? null : p.pagetable / PGSIZE,
       runs: p.pagetable === null ? [] : runsOf(p.pagetable),
+      tables: p.pagetable === null ? [] : tablePages(p.pagetable).map((pa) => pa / PGSIZE),
     });
   }
   const satp = ctx.machine.satp;
@@ -95,7 +117,21 @@ function viewOf(ctx: StepContext, events: readonly TraceEvent[]): StepView {
     })),
     satp: satp >>> 31 ? { asid: SATP_ASID(satp), root: SATP_PPN(satp) } : null,
     counters: ctx.machine.counters(),
+    leaked: leakedFrames(),
   };
+}
+
+/** The allocated frames that no process maps or holds as a page-table page (the audit's leak, as data). */
+function leakedFrames(): LeakedFrame[] {
+  const used = new Set<number>();
+  for (const p of allprocs()) {
+    if (p.pagetable === null) continue;
+    for (const pa of tablePages(p.pagetable)) used.add(pa);
+    for (const m of mappings(p.pagetable)) used.add(PTE2PA(m.pte));
+  }
+  return kallocated()
+    .filter((pa) => !used.has(pa))
+    .map((pa) => ({ frame: pa / PGSIZE, ref: krefcnt(pa), table: kispagetable(pa) }));
 }
 
 /** The mappings of `pagetable` grouped into runs of similar pages. */

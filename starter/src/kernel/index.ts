@@ -21,7 +21,7 @@ export { spawn, exec } from "./exec";
 export { type Image, type Layout, TEXT_START, STACK_TOP, layoutOf, regionsOf } from "./layout";
 export { audit } from "./audit";
 export { mappings, tablePages, peekPte, type Mapping } from "./inspect";
-export { krefcnt, kfreecount } from "./kalloc";
+export { krefcnt, kfreecount, kallocated, kispagetable } from "./kalloc";
 export { traceEvents, type TraceEvent, type FaultResolution } from "./trace";
 export { KernelPanic, NotImplemented } from "./panic";
 export { hart } from "./hart";
