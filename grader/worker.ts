@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     EngineLimit: (require(path.join(own, "limits.js")) as typeof import("../solution/src/engine/limits")).EngineLimit,
     ThrownValue: (require(path.join(own, "sandbox.js")) as typeof import("../solution/src/engine/sandbox")).ThrownValue,
   };
+  warmEngine(path.join(__dirname, "..", "src"));
   for (const name of ["log", "info", "warn", "error", "debug"] as const) {
     console[name] = (...args: unknown[]) => {
       if (printing()) capture(format(...args) + "\n");
@@ -78,6 +79,26 @@ async function main(): Promise<void> {
   });
   process.on("disconnect", () => exit(0));
   send({ type: "ready" });
+}
+
+/**
+ * Builds and drops one engine over the kit's own defs while the worker waits
+ * in the pool: the WebAssembly's code is compiled on its first use (about a
+ * tenth of a second), which then no submission waits for.
+ */
+function warmEngine(src: string): void {
+  const { Sandbox } = require(
+    path.join(src, "engine", "sandbox.js"),
+  ) as typeof import("../solution/src/engine/sandbox");
+  const warm = new Sandbox(quickjs!, {
+    defs: require(path.join(src, "kernel", "defs.js")) as Record<string, unknown>,
+    pureSource: readFileSync(path.join(src, "hw", "riscv.js"), "utf8"),
+    files: [{ rel: "warm.ts", js: 'exports.f = (n) => require("./defs").PTE2PA(n);' }],
+    limits: { steps: 1000, memoryBytes: 1 << 24, stackBytes: 1 << 16 },
+  });
+  warm.startUnit(1);
+  (warm.exports("warm.ts").f as (n: number) => number)(1024);
+  warm.dispose();
 }
 
 /** Whether more of what the code prints is kept: printing past the limits costs nothing. */
