@@ -10,8 +10,8 @@
 // loading a module, calling an export, describing a thrown value, making
 // an error of a given class, seeding Math.random.
 
-/** How the host answers a call through `host`: the engine's value, or text (JSON) it must parse. */
-export type HostDispatch = (index: number, ...args: unknown[]) => unknown;
+/** How the host answers a call through `host` (bit k of `numbers`: argument k is a number): the engine's value, or text (JSON) it must parse. */
+export type HostDispatch = (index: number, numbers: number, ...args: unknown[]) => unknown;
 
 /** The privileged functions, as the engine returns them to the host. */
 export interface Privileged {
@@ -171,7 +171,10 @@ export function enginePrelude(host: HostDispatch, print: (text: string) => void)
         else {
           const i = d.index!;
           const f = function (...args: unknown[]): unknown {
-            return fromHost(host(i, ...args));
+            // which arguments are numbers, said here where typeof is cheap: the host reads those as numbers
+            let numbers = 0;
+            for (let k = 0; k < args.length; k++) if (typeof args[k] === "number") numbers |= 1 << k;
+            return fromHost(host(i, numbers, ...args));
           };
           defineProperty(f, "name", { value: d.name });
           out[d.name] = f;

@@ -54,6 +54,8 @@ interface Engine {
   readonly context: QuickJSContext;
   readonly privileged: Record<"load" | "invoke" | "describe" | "makeError" | "seed", QuickJSHandle>;
   readonly loaded: Set<string>;
+  /** Strings the host sends on every call (module and export names), made once. */
+  readonly names: Map<string, QuickJSHandle>;
 }
 
 /** What the sandbox cost, for the benchmarks: engines built, calls each way, and time. */
@@ -173,7 +175,7 @@ export class Sandbox {
       return this.#over("steps");
     });
     const context = runtime.newContext();
-    const host = context.newFunction("host", (i, ...args) => this.#dispatch(context, i, args));
+    const host = context.newFunction("host", (i, numbers, ...args) => this.#dispatch(context, i, numbers, args));
     const print = context.newFunction("print", (t) => this.#print(context, t));
     const prelude = context.unwrapResult(context.evalCode(`(${enginePrelude.toString()})`, "prelude.js"));
     const api = context.unwrapResult(context.callFunction(prelude, context.undefined, [host, print]));
@@ -187,7 +189,7 @@ export class Sandbox {
       seed: get("seed"),
     };
     const defs = get("defs");
-    const engine: Engine = { runtime, context, privileged, loaded: new Set() };
+    const engine: Engine = { runtime, context, privileged, loaded: new Set(), names: new Map() };
     this.#engine = engine;
     const args = [context.newString(this.#options.pureSource), context.newString(this.#manifest)];
     const r = context.callFunction(defs, context.undefined, args);
@@ -208,6 +210,7 @@ export class Sandbox {
     if (e === null) return;
     try {
       Object.values(e.privileged).forEach((h) => h.dispose());
+      e.names.forEach((h) => h.dispose());
       e.context.dispose();
       e.runtime.dispose();
     } catch {
@@ -240,6 +243,7 @@ export class Sandbox {
   #dispatch(
     context: QuickJSContext,
     index: QuickJSHandle,
+    numbers: QuickJSHandle,
     args: QuickJSHandle[],
   ): QuickJSHandle | { error: QuickJSHandle } {
     this.#steps++;
@@ -248,7 +252,8 @@ export class Sandbox {
     const t0 = performance.now();
     let result: unknown;
     try {
-      result = fn!(...args.map((a) => plain(context, a)));
+      const n = context.getNumber(numbers);
+      result = fn!(...args.map((a, k) => (n & (1 << k) ? context.getNumber(a) : plain(context, a))));
     } catch (e) {
       return { error: this.#toEngineError(context, e) };
     } finally {
@@ -302,12 +307,8 @@ export class Sandbox {
       mask |= 1 << i;
       return c.newString(JSON.stringify(a) ?? "null");
     });
-    const value = this.#call(engine.privileged.invoke, [
-      c.newString(rel),
-      c.newString(name),
-      c.newNumber(mask),
-      ...handles,
-    ]);
+    const names = [nameOf(engine, rel), nameOf(engine, name)];
+    const value = this.#call(engine.privileged.invoke, [...names, c.newNumber(mask), ...handles], names.length);
     return typeof value === "string" ? JSON.parse(value) : value;
   }
 
@@ -338,7 +339,7 @@ export class Sandbox {
    * call threw, as the host's: an EngineLimit, the very host error that
    * came back, a NotImplemented or KernelPanic, an Error, or a ThrownValue.
    */
-  #call(fn: QuickJSHandle, args: QuickJSHandle[]): unknown {
+  #call(fn: QuickJSHandle, args: QuickJSHandle[], keep = 0): unknown {
     const c = this.#engine!.context;
     let r;
     const t0 = performance.now();
@@ -351,7 +352,7 @@ export class Sandbox {
       this.#discard();
       throw this.#hit(e instanceof RangeError ? "stack" : "memory");
     } finally {
-      args.forEach((h) => h.alive && h.dispose());
+      args.forEach((h, i) => i >= keep && h.alive && h.dispose()); // the first `keep` are kept names
     }
     if (r.error !== undefined) throw this.#fromEngineError(r.error);
     const v = plain(c, r.value);
@@ -413,6 +414,16 @@ export class Sandbox {
     }
     return this.#maps.get(tsRel)!;
   }
+}
+
+/** The engine's string `text`, made once per engine and kept. */
+function nameOf(engine: Engine, text: string): QuickJSHandle {
+  let h = engine.names.get(text);
+  if (h === undefined) {
+    h = engine.context.newString(text);
+    engine.names.set(text, h);
+  }
+  return h;
 }
 
 /** A primitive handle as the host's value; anything else as the engine dumps it. */
