@@ -9,6 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { loadLab, repoRoot } from "../../../labs/lab";
+import { explain } from "../../tests/engine/_explain";
+import type { Grading } from "../../tests/engine/_grading";
 import { nodeOnlyUses } from "../../tests/engine/_node-globals";
 
 const run = promisify(execFile);
@@ -146,16 +148,103 @@ test("code that passes in Node but uses process or Intl, or loops past the engin
   for (const f of failures) expect(f.startsWith(`${HEADLINE}\n`)).toBe(true);
 }, 300_000);
 
-test("a correct solution passes in Node and in the engine, and nothing is said about the engine", async () => {
+// A student's own test whose machine a beforeEach hook boots: its engine run
+// gets hooks of its own, and Jest's afterEach still closes a run it opened.
+const HOOKED_TEST = `import { Proc } from "../src/kernel/index";
+import { bootMachine, fork, refsAt, spawnInit } from "./support/harness";
+
+let parent: Proc;
+let boots = 0;
+let closes = 0;
+beforeEach(() => {
+  bootMachine();
+  parent = spawnInit();
+  boots++;
+});
+afterEach(() => {
+  closes++;
+});
+afterAll(() => {
+  // Node's run, the engine's, and the one Jest's afterEach closes
+  expect([boots, closes]).toEqual([3, 3]);
+});
+
+test("a fork from the parent a hook spawned shares its data page", () => {
+  expect(fork(parent)).not.toBe("ENOMEM");
+  expect(refsAt(parent, 0x14000)).toBe(2);
+});
+`;
+
+test("a correct solution passes in Node and in the engine, hooks and all, and nothing is said about the engine", async () => {
   const files = new Map(
     lab.editPoints.map((e) => [e.file, readFileSync(path.join(lab.solution, e.file), "utf8")] as const),
   );
+  files.set("tests/hooked.test.ts", HOOKED_TEST);
   const { code, json, printed } = await studentRun(files);
   expect(json.numFailedTests).toBe(0);
-  expect(json.numPassedTests).toBeGreaterThanOrEqual(15);
+  expect(json.numPassedTests).toBeGreaterThanOrEqual(16);
+  expect(failureOf(json, "a fork from the parent a hook spawned shares its data page")).toEqual([]);
   expect(code).toBe(0);
   expect(printed).not.toContain("grader's engine");
 }, 300_000);
+
+describe("what a student reads when the engine disagrees", () => {
+  const grading = JSON.parse(readFileSync(path.join(lab.solution, "tests/engine/grading.json"), "utf8")) as Grading;
+  const budgets =
+    "The grader's budgets for each test: 50,000 engine steps, 64 MiB of engine memory, 256 KiB of engine stack, " +
+    "and 20,000,000 steps of the simulated machine (tests/engine/grading.json).";
+  const at50k = { ...grading, engine: { ...grading.engine, steps: 50_000 }, stepBudget: 20_000_000 };
+
+  test("an error Node does not throw, in a file that uses none of Node's globals: a feature the engine lacks", () => {
+    const fault = {
+      kind: "thrown",
+      name: "TypeError",
+      message: "not a function",
+      at: "src/kernel/cow.ts:12:5",
+    } as const;
+    const text = explain({
+      call: { file: "src/kernel/cow.ts", fn: "cowfault" },
+      fault,
+      failure: "TypeError: not a function",
+      nodeOnly: new Map([["src/kernel/cow.ts", []]]),
+      grading: at50k,
+    });
+    expect(text).toBe(
+      [
+        HEADLINE,
+        "",
+        ENGINE,
+        "In the engine, cowfault() threw at src/kernel/cow.ts:12:5: TypeError: not a function. " +
+          "Node ran the same code without this error: it uses something Node has and the engine does not, " +
+          "such as a function only Node's engine (V8) provides, like Error.captureStackTrace, or Node's locale data (Intl).",
+        budgets,
+      ].join("\n"),
+    );
+  });
+
+  test("checks that fail with no error from the student's code, in a file with a guarded Node global: that global named", () => {
+    const text = explain({
+      call: null,
+      fault: null,
+      failure: "expect(received).toBe(expected)",
+      nodeOnly: new Map([["src/kernel/uvmfree.ts", [{ name: "process", line: 7 }]]]),
+      grading: at50k,
+    });
+    expect(text).toBe(
+      [
+        HEADLINE,
+        "",
+        ENGINE,
+        "Nothing your functions did failed in the engine, but the test's checks did:",
+        "",
+        "expect(received).toBe(expected)",
+        "",
+        "Your code computes something else in the engine: it uses process (src/kernel/uvmfree.ts, line 7), which the engine does not have.",
+        budgets,
+      ].join("\n"),
+    );
+  });
+});
 
 describe("finding the uses of Node's globals the engine lacks", () => {
   const globals = new Set(["process", "Buffer", "Intl", "setTimeout", "require"]);
