@@ -498,6 +498,7 @@ describe("hostile code: it earns nothing, changes nothing, reads nothing, and co
   test("the grader's environment: its secret is in no output, no result, no report of anyone", () => {
     neverOut("reads-env");
     asTheStubs("reads-env");
+    expect(existsSync(path.join(out, "reads-env", "report.html"))).toBe(true); // the reports were written, and are read below
     expect(foundIn(everyOutput(), [SECRET_ENV])).toEqual([]);
   });
 

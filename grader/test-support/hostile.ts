@@ -63,7 +63,7 @@ function exhaustsMemory(base: string, id: string, t: Targets): string {
   const code = [
     "const keep: Any[] = [];",
     "try {",
-    "  for (;;) keep.push(new Array(1 << 16).fill(keep.length));",
+    "  for (;;) keep.push(new Uint8Array(8 << 20)); // big chunks: the limit comes in a few steps",
     "} catch (e) {",
     "  keep.length = 0;",
     "  look(e);",
