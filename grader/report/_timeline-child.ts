@@ -41,7 +41,9 @@ async function run(job: TimelineJob): Promise<TimelineReply> {
   // nothing of this process but what "./defs" gives them
   const engine = path.join(job.kit, "src", "engine");
   const { Sandbox } = require(path.join(engine, "sandbox.js")) as typeof import("../../solution/src/engine/sandbox");
-  const { loadQuickJS } = require(path.join(engine, "quickjs.js")) as typeof import("../../solution/src/engine/quickjs");
+  const { loadQuickJS } = require(
+    path.join(engine, "quickjs.js"),
+  ) as typeof import("../../solution/src/engine/quickjs");
   const { routeModules } = require(path.join(job.kit, "worker", "_modules.js")) as typeof import("../_modules");
   const sandbox = new Sandbox(await loadQuickJS(), {
     defs: require(path.join(job.kit, "src", "kernel", "defs.js")) as Record<string, unknown>,
