@@ -203,3 +203,13 @@ test("exports can be replaced on the host side, as the hidden suites swap edit p
   e.f = () => 2;
   expect((s.exports("src/kernel/cow.ts").f as () => number)()).toBe(2);
 });
+
+test("a returned value that is no plain data (a cycle, a BigInt, a throwing getter) reaches the host as undefined", async () => {
+  const s = await sandbox(`export function cycle(): unknown { const o: any = {}; o.o = o; return o; }
+export function big(): unknown { return BigInt(1); }
+export function getter(): unknown { return { get x() { throw new Error("no"); } }; }`);
+  const e = s.exports("src/kernel/cow.ts");
+  expect((e.cycle as () => unknown)()).toBeUndefined();
+  expect((e.big as () => unknown)()).toBeUndefined();
+  expect((e.getter as () => unknown)()).toBeUndefined();
+});

@@ -210,7 +210,12 @@ export function enginePrelude(host: HostDispatch, print: (text: string) => void)
       for (let i = 0; i < args.length; i++) if (jsonMask & (1 << i)) args[i] = parse(args[i] as string);
       const r = f(...args);
       if (r === null || r === undefined || typeof r === "number" || typeof r === "boolean") return r;
-      return stringify(r) ?? null;
+      // a value that is no plain data (a cycle, a BigInt, a Proxy or getter that throws) reaches the kernel as undefined
+      try {
+        return stringify(r) ?? undefined;
+      } catch {
+        return undefined;
+      }
     },
     describe,
     makeError(cls, name, message, id) {
