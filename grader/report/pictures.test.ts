@@ -315,12 +315,10 @@ describe("a submission's timelines, in a child process", () => {
         to: "for (;;) pte = (pte & ~PTE_W) | PTE_COW;",
       },
     ]);
-    const started = Date.now();
     expect(await timelinesOf(folder, 1500)).toEqual([
       "the scenarios did not finish within 2 s",
       "the scenarios did not finish within 2 s",
     ]);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("gives up on a kernel that allocates without end, at the memory limit (buffers included)", async () => {
@@ -331,12 +329,11 @@ describe("a submission's timelines, in a child process", () => {
         to: "  const keep: Uint8Array[] = [];\n  for (;;) keep.push(new Uint8Array(16 << 20).fill(1));\n",
       },
     ]);
-    const started = Date.now();
+    // stopped by the memory watch, not the 20 s timeout: the message says which
     expect(await timelinesOf(folder, 20_000)).toEqual([
       "the scenarios used more than 256 MiB of memory",
       "the scenarios used more than 256 MiB of memory",
     ]);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("shows a page-table leak: the leaked page-table pages are in your kernel's picture only", async () => {
