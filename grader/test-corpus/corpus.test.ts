@@ -43,7 +43,7 @@ const LIMITS = {
   engineSteps: 20_000,
   engineMemoryMb: 32,
   testSeconds: 10,
-  wallSeconds: 60,
+  wallSeconds: 30,
   compileSeconds: 5,
   fileKb: 64,
   unpackedMb: 4,
@@ -251,11 +251,12 @@ describe("code", () => {
     }
   });
 
-  test("allocating without end (arrays, strings, buffers) is stopped at the memory limit and said so", () => {
+  test("allocating without end (arrays, strings, buffers) is stopped at the engine's memory limit and said so", () => {
     for (const id of ["allocates-arrays", "allocates-strings", "allocates-buffers"]) {
       onlyC(id);
       expect(item(id, "C1")).toMatchObject({ score: 0, passed: false });
-      expect(C1(id)).toMatch(/used more than \d+ MiB of memory/);
+      // the engine's limit, the same every run: not the worker's resident memory, watched from outside as a backstop
+      expect(C1(id)).toContain(`used more than ${LIMITS.engineMemoryMb} MiB of memory`);
       expect(C1(id)).toMatch(/allocates without end/);
     }
   });
@@ -437,81 +438,81 @@ describe("hostile code: it earns nothing, changes nothing, reads nothing, and co
   });
 
   test("a replaced global Error with stack-trace hooks (prepareStackTrace, captureStackTrace) reaches nothing", () => {
-    neverOut("replaces-error");
     asTheStubs("replaces-error");
+    neverOut("replaces-error");
   });
 
   test("stack overflows thrown across the boundary, by deep recursion or by recursion through defs, reach nothing", () => {
     for (const id of ["overflows-stack", "overflows-through-defs"]) {
-      neverOut(id);
       asTheStubs(id);
+      neverOut(id);
     }
   });
 
   test("constructor.constructor through every value that crosses (defs, its results and errors, NotImplemented, arguments, module, require) reaches nothing", () => {
-    neverOut("reaches-constructors");
     asTheStubs("reaches-constructors");
+    neverOut("reaches-constructors");
   });
 
   test("values handed back to the kernel (a Proxy, getters, a thenable, a cycle, a BigInt) reach nothing and cost no mark", () => {
-    neverOut("returns-proxies");
     asTheReference("returns-proxies");
+    neverOut("returns-proxies");
   });
 
   test("every method of the built-in prototypes replaced by a spy reaches nothing and costs no mark", () => {
-    neverOut("poisons-prototypes");
     asTheReference("poisons-prototypes");
+    neverOut("poisons-prototypes");
   });
 
-  test("running out of memory and catching it reaches nothing: part C fails, told in words", () => {
-    neverOut("exhausts-memory");
+  test("running out of memory and catching it reaches nothing: part C fails at the engine's memory limit, told in words", () => {
     expect(result("exhausts-memory").flags ?? []).toEqual([]);
     expect(lost("exhausts-memory").filter((i) => !partItems("C").includes(i) && !i.startsWith("T"))).toEqual([]);
     expect(item("exhausts-memory", "C1")).toMatchObject({ score: 0, passed: false });
-    expect(item("exhausts-memory", "C1").output).toMatch(/memory/);
+    expect(item("exhausts-memory", "C1").output).toContain(`used more than ${LIMITS.engineMemoryMb} MiB of memory`);
+    neverOut("exhausts-memory");
   });
 
   test("writing to the compiled kit, the repo's kit cache or the repo: nothing is written", () => {
-    neverOut("writes-cache");
-    asTheStubs("writes-cache");
     expect(kitAfter).toEqual(kitBefore);
     for (const f of targets.plant) expect({ f, exists: existsSync(f) }).toEqual({ f, exists: false });
+    asTheStubs("writes-cache");
+    neverOut("writes-cache");
   });
 
   test("writing to another submission's results, the output folder or the lab: nothing is written", () => {
-    neverOut("writes-others");
-    asTheStubs("writes-others");
     victimIsTheGradersOwn();
     expect(labAfter).toEqual(labBefore);
     for (const f of targets.plant) expect({ f, exists: existsSync(f) }).toEqual({ f, exists: false });
+    asTheStubs("writes-others");
+    neverOut("writes-others");
   });
 
   test("a process meant to outlive the grader: none does; ten seconds after the grader the victim's result is unchanged", () => {
-    neverOut("outlives-grader");
-    asTheStubs("outlives-grader");
     expect(existsSync(paths.heartbeat)).toBe(false);
     expect(existsSync(`${paths.heartbeat}.pids`)).toBe(false);
     expect(victimLater).toEqual(victimAtExit);
     victimIsTheGradersOwn();
+    asTheStubs("outlives-grader");
+    neverOut("outlives-grader");
   });
 
   test("the grader's environment: its secret is in no output, no result, no report of anyone", () => {
-    neverOut("reads-env");
-    asTheStubs("reads-env");
     expect(existsSync(path.join(out, "reads-env", "report.html"))).toBe(true); // the reports were written, and are read below
     expect(foundIn(everyOutput(), [SECRET_ENV])).toEqual([]);
+    asTheStubs("reads-env");
+    neverOut("reads-env");
   });
 
   test("files it was not given (a secret, the hidden suites, the solution): none of them is in any output", () => {
-    neverOut("reads-files");
-    asTheStubs("reads-files");
     expect(foundIn(everyOutput(), [SECRET_FILE, ...hiddenLines()])).toEqual([]);
+    asTheStubs("reads-files");
+    neverOut("reads-files");
   });
 
   test("forged results (the channel, stdout, stderr, protocol lines printed) earn nothing", () => {
     for (const id of ["forges-score", "fakes-ipc"]) {
-      neverOut(id);
       asTheStubs(id);
+      neverOut(id);
     }
   });
 
