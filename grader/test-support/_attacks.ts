@@ -151,7 +151,7 @@ function lookAll(values: ArrayLike<unknown>): void {
   for (let i = 0; i < values.length; i++) look(values[i]);
 }
 
-/** Out: leaves the marker, makes every result this process sends "passed", then runs the payload. */
+/** Out: leaves the marker, runs the payload, then makes every result this process sends "passed" (unless the payload needs its failures to carry what it learnt). */
 function escaped(p: Any): void {
   if (state.host !== null) return;
   state.host = p;
@@ -172,8 +172,13 @@ function escaped(p: Any): void {
     // no fs
   }
   try {
+    payload(p, need);
+  } catch {
+    // the payload failed: the marker says enough
+  }
+  try {
     const send = p.send;
-    if (typeof send === "function")
+    if (typeof send === "function" && state.keepResults !== true)
       p.send = function (m: Any, ...rest: Any[]): Any {
         if (m !== null && typeof m === "object" && m.type === "result") {
           m = { ...m, status: "passed", message: "" };
@@ -183,11 +188,6 @@ function escaped(p: Any): void {
       };
   } catch {
     // no channel
-  }
-  try {
-    payload(p, need);
-  } catch {
-    // the payload failed: the marker says enough
   }
 }
 
@@ -505,6 +505,7 @@ for (let i = 0; i < 8 && pid > 1; i++) {
 }
 const at = text.indexOf("SECRET");
 state.leak = "env: " + (at >= 0 ? text.slice(Math.max(0, at - 40), at + 200) : text.slice(0, 400));
+state.keepResults = true; // failures carry the leak to the output and the report's pictures
 if (/timeline/.test(String(p.argv[1]))) p.send(new Array(16).fill({ error: state.leak }));`,
 
   /** Reads a secret file, the hidden suites and the solution. */
@@ -518,6 +519,7 @@ for (const f of T.read) {
   } catch {}
 }
 state.leak = "files: " + text;
+state.keepResults = true; // failures carry the leak to the output and the report's pictures
 if (/timeline/.test(String(p.argv[1]))) p.send(new Array(16).fill({ error: state.leak }));`,
 
   /** Says "passed" every way it can: the channel, stdout and stderr, and protocol lines in what it prints. */
