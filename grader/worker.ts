@@ -12,6 +12,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import v8 from "node:v8";
 import { format, inspect } from "node:util";
 import type { EngineLimit } from "../solution/src/engine/limits";
 import type { Sandbox, ThrownValue } from "../solution/src/engine/sandbox";
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
   );
   // the engine's code is the kit's (solution/src/engine), compiled beside this file's folder
   const own = path.join(__dirname, "..", "src", "engine");
+  // V8's baseline WebAssembly compiler only: its optimizing compiler would spend about 0.4 s of CPU
+  // in the background on QuickJS's half megabyte, in every worker, for code that runs a second or two
+  v8.setFlagsFromString("--liftoff-only");
   quickjs = await (
     require(path.join(own, "quickjs.js")) as typeof import("../solution/src/engine/quickjs")
   ).loadQuickJS();

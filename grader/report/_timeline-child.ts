@@ -13,6 +13,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import v8 from "node:v8";
 
 /** What the parent sends. */
 export interface TimelineJob {
@@ -45,6 +46,7 @@ async function run(job: TimelineJob): Promise<TimelineReply> {
     path.join(engine, "quickjs.js"),
   ) as typeof import("../../solution/src/engine/quickjs");
   const { routeModules } = require(path.join(job.kit, "worker", "_modules.js")) as typeof import("../_modules");
+  v8.setFlagsFromString("--liftoff-only"); // as in the grading worker: no optimizing compile of QuickJS
   const sandbox = new Sandbox(await loadQuickJS(), {
     defs: require(path.join(job.kit, "src", "kernel", "defs.js")) as Record<string, unknown>,
     pureSource: readFileSync(path.join(job.kit, "src", "hw", "riscv.js"), "utf8"),
