@@ -25,9 +25,10 @@ import {
 function sandboxed(
   kit: Kit,
   workspace: string,
+  steps?: number,
 ): { files: { rel: string; js: string }[]; engine: ReturnType<typeof runRequestOf>["engine"] } {
   const r = runRequestOf(kit, workspace, 1);
-  return { files: [...r.files], engine: r.engine };
+  return { files: [...r.files], engine: steps === undefined ? r.engine : { ...r.engine, steps } };
 }
 
 jest.setTimeout(60_000);
@@ -265,7 +266,7 @@ describe("a submission's timelines, in a child process", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const scenario = path.join(FIXTURE_LAB, "thresholds", "child-writes.json");
 
-  async function timelinesOf(folder: string, timeoutMs = 20_000) {
+  async function timelinesOf(folder: string, timeoutMs = 20_000, engineSteps?: number) {
     const files = STUDENT_FILES.map((f) => ({ path: f, foundAt: f, text: readFileSync(path.join(folder, f), "utf8") }));
     const ws = createWorkspace(kit, {
       source: { id: "x", path: folder, kind: "folder" },
@@ -277,7 +278,7 @@ describe("a submission's timelines, in a child process", () => {
       return await submissionTimelines(
         {
           kit: kit.cacheDir,
-          ...sandboxed(kit, ws.dir),
+          ...sandboxed(kit, ws.dir, engineSteps),
           studentFiles: kit.rubric.studentFiles,
           stepBudget: kit.rubric.limits.stepBudget,
           timeoutMs,
@@ -307,7 +308,7 @@ describe("a submission's timelines, in a child process", () => {
     expect(d.focus).toEqual({ process: "A", va: 0x11000 });
   });
 
-  it("gives up on a kernel that never returns, after the time limit", async () => {
+  it("a kernel that never returns is stopped by the engine's step budget, and the other scenarios still run", async () => {
     const folder = solutionSubmission(path.join(dir, "loop"), [
       {
         file: "src/kernel/uvmcopy.ts",
@@ -315,7 +316,13 @@ describe("a submission's timelines, in a child process", () => {
         to: "for (;;) pte = (pte & ~PTE_W) | PTE_COW;",
       },
     ]);
-    expect(await timelinesOf(folder, 1500)).toEqual([
+    const [looped, missing] = await timelinesOf(folder, 60_000);
+    expect(looped).toBe(
+      `Your code ran for more than ${kit.rubric.limits.engineSteps.toLocaleString("en-US")} engine steps without returning and was stopped: an endless loop, or a loop that never reaches its end?`,
+    );
+    expect(missing).toMatch(/^ScenarioError: Cannot read scenario .*no-such\.json/);
+    // when the engine's budget would let it run on, the child's time limit stops it
+    expect(await timelinesOf(folder, 1500, 1e12)).toEqual([
       "the scenarios did not finish within 2 s",
       "the scenarios did not finish within 2 s",
     ]);
