@@ -350,7 +350,7 @@ export class Sandbox {
     } catch (e) {
       // the engine failed inside (its WebAssembly's own stack, most likely): it cannot be trusted to go on
       this.#discard();
-      throw this.#hit(e instanceof RangeError ? "stack" : "memory");
+      throw this.#hit((e as Error | null)?.name === "RangeError" ? "stack" : "memory"); // by name: the engine may live in another realm (Jest)
     } finally {
       args.forEach((h, i) => i >= keep && h.alive && h.dispose()); // the first `keep` are kept names
     }
