@@ -187,9 +187,19 @@ test("printing goes to the host a line at a time", async () => {
   expect(lines).toEqual(["n = 3 [ 1, 2 ]\n"]);
 });
 
-test("a file that throws while loading keeps its functions, each failing with why", async () => {
+test("a file that throws while loading keeps its functions, each failing with why, which loadFailure() tells", async () => {
   const s = await sandbox(`export function f(): number { return 1; }\nthrow new Error("top-level");`);
+  expect(s.loadFailure("src/kernel/cow.ts")).toBeNull(); // not asked for yet
   expect(() => (s.exports("src/kernel/cow.ts").f as () => number)()).toThrow(/could not be loaded: Error: top-level/);
+  expect(s.loadFailure("src/kernel/cow.ts")?.message).toMatch(
+    /^src\/kernel\/cow\.ts could not be loaded: Error: top-level/,
+  );
+});
+
+test("a file that loads has no load failure", async () => {
+  const s = await sandbox(`export function f(): number { return 1; }`);
+  s.exports("src/kernel/cow.ts");
+  expect(s.loadFailure("src/kernel/cow.ts")).toBeNull();
 });
 
 test("an import other than ./defs fails", async () => {

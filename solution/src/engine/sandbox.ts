@@ -80,6 +80,7 @@ export class Sandbox {
   readonly #manifest: string;
   readonly #classes = new Map<string, Ctor>();
   readonly #exports = new Map<string, Record<string, unknown>>();
+  readonly #failures = new Map<string, Error>();
   readonly #maps = new Map<string, SourceMap | null>();
   /** Host errors thrown into the engine this unit, by id: one that comes back is the same object. */
   readonly #thrown = new Map<number, unknown>();
@@ -125,12 +126,18 @@ export class Sandbox {
       out = { __esModule: true };
       this.#exports.set(rel, out);
       const list = this.#load(rel);
+      if (list.failure !== null) this.#failures.set(rel, list.failure);
       for (const e of list.exports) {
         if (e.kind === "value") out[e.name] = e.json === null ? undefined : JSON.parse(e.json);
         else out[e.name] = list.failure !== null ? failing(list.failure) : this.#wrapExport(rel, e.name);
       }
     }
     return out;
+  }
+
+  /** Why student file `rel` failed to load (its functions throw it), or null: it loaded, or was not asked for yet. */
+  loadFailure(rel: string): Error | null {
+    return this.#failures.get(rel) ?? null;
   }
 
   /** `stack` with each position in a student file's JavaScript moved to its TypeScript line and column. */
