@@ -7,7 +7,8 @@ import * as hartModule from "./hart";
 import { Proc, alive, allprocs, audit, boot, fork, kfreecount, krefcnt, mappings, resident, sbrk } from "./index";
 import { BSS, DATA, HEAP, STACK, TEXT, forkOk, frameOf, load, pteOf, spawnOk, store } from "./test-support";
 import { uvmcopy } from "./uvmcopy";
-import { freewalk, mappedPages, uvmcreate } from "./vm";
+import { uvmfree } from "./uvmfree";
+import { mappedPages, uvmcreate } from "./vm";
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -217,7 +218,7 @@ test("uvmcopy() that runs out of page-table frames returns -1 with the child's t
   expect(uvmcopy(p.pagetable!, child, p.asid)).toBe(-1);
   expect(mappedPages(child)).toEqual([]);
   for (const x of mappings(p.pagetable!)) expect(krefcnt(PTE2PA(x.pte))).toBe(1);
-  freewalk(child); // what fork's undo does next: the tables were the child's only frames
+  uvmfree(child); // what fork's undo does next: the tables were the child's only frames
   expect(m.counters().framesInUse).toBe(9);
   expect(audit()).toEqual([]);
 });

@@ -3,7 +3,7 @@ import { kalloc, krefcnt } from "./kalloc";
 import { boot } from "./main";
 import { switchTo } from "./proc";
 import { DATA, TEXT, forkOk, load, panicOf, spawnOk } from "./test-support";
-import { copyout, freewalk, mappages, mappedPages, readPte, uvmcreate, uvmunmap, walk, walkaddr } from "./vm";
+import { copyout, mappages, mappedPages, readPte, uvmcreate, uvmunmap, walk, walkaddr } from "./vm";
 
 const URW = PTE_R | PTE_W | PTE_U;
 
@@ -91,19 +91,6 @@ test("uvmunmap() with dofree false unmaps without dropping the reference", () =>
   uvmunmap(root, 0x10000, 1, false);
   expect(mappedPages(root)).toEqual([]);
   expect(krefcnt(a)).toBe(1);
-});
-
-test("freewalk() panics on a leaf that is still mapped, and frees every page-table page once none is", () => {
-  const { root, m } = freshTable();
-  const a = kalloc()!;
-  mappages(root, 0x00401000, PGSIZE, a, URW);
-  expect(panicOf(() => freewalk(root))).toBe("freewalk: leaf still mapped at va 0x00401000");
-
-  uvmunmap(root, 0x00401000, 1, true);
-  freewalk(root);
-  expect(m.counters().framesInUse).toBe(0);
-  expect(m.counters().pageTableFrames).toBe(0);
-  expect(krefcnt(root)).toBe(0);
 });
 
 test("mappedPages() lists every mapped page, lowest va first, across level-0 tables", () => {

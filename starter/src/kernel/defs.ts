@@ -10,6 +10,8 @@ export {
   PGROUNDDOWN,
   MAXVA,
   PX,
+  NPTE,
+  PTESIZE,
   PTE_V,
   PTE_R,
   PTE_W,
@@ -35,7 +37,6 @@ export {
   isLeaf,
   mappages,
   uvmunmap,
-  freewalk,
   mappedPages,
 } from "./vm";
 export { memmove } from "./string";

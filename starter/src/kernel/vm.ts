@@ -121,27 +121,6 @@ export function uvmunmap(pagetable: Pagetable, va: number, npages: number, dofre
 }
 
 /**
- * Frees the page-table pages of `pagetable`, root included. Every leaf
- * mapping must already have been removed ("freewalk: leaf" otherwise).
- */
-export function freewalk(pagetable: Pagetable): void {
-  for (let i = 0; i < NPTE; i++) {
-    const pde = readPte(pagetable + i * PTESIZE);
-    if (!(pde & PTE_V)) continue;
-    if (isLeaf(pde)) panic(`freewalk: leaf still mapped at va 0x${hex8(i << 22)}`);
-    const table = PTE2PA(pde);
-    for (let j = 0; j < NPTE; j++) {
-      if (readPte(table + j * PTESIZE) & PTE_V) {
-        panic(`freewalk: leaf still mapped at va 0x${hex8(i * 2 ** 22 + j * PGSIZE)}`);
-      }
-    }
-    writePte(pagetable + i * PTESIZE, 0);
-    kfree(table);
-  }
-  kfree(pagetable);
-}
-
-/**
  * The virtual addresses of every page mapped in `pagetable` (valid leaf
  * PTEs), lowest first. It skips whole level-0 tables that are absent, so it
  * costs one read per level-1 entry plus one per entry of each present table.

@@ -19,8 +19,10 @@ import {
   PTE_V,
   PTE_W,
   PTE2PA,
+  NPTE,
+  PTESIZE,
   Pagetable,
-  freewalk,
+  isLeaf,
   kalloc,
   kfree,
   krefcnt,
@@ -28,6 +30,7 @@ import {
   mappages,
   mappedPages,
   memmove,
+  panic,
   readPte,
   sfence_vma,
   uvmunmap,
@@ -92,5 +95,31 @@ export function uvmfree(pagetable: Pagetable): void {
   // REFERENCE BEGIN uvmfree.ts
   for (const va of mappedPages(pagetable)) uvmunmap(pagetable, va, 1, true);
   freewalk(pagetable);
+
+  // Frees each level-0 table the root points to, then the root itself
+  // (xv6's freewalk, unrolled for Sv32's two levels).
+  function freewalk(root: Pagetable): void {
+    for (let i = 0; i < NPTE; i++) {
+      const pde = readPte(root + i * PTESIZE);
+      if (!(pde & PTE_V)) continue;
+      if (isLeaf(pde)) panic(`freewalk: leaf still mapped at va 0x${hex(i * 2 ** 22)}`);
+      freeLevel0(PTE2PA(pde), i * 2 ** 22);
+      writePte(root + i * PTESIZE, 0);
+    }
+    kfree(root);
+  }
+
+  // Frees the level-0 table `table`, which maps the 4 MiB from `base`.
+  function freeLevel0(table: number, base: number): void {
+    for (let j = 0; j < NPTE; j++) {
+      const pte = readPte(table + j * PTESIZE);
+      if (pte & PTE_V) panic(`freewalk: leaf still mapped at va 0x${hex(base + j * PGSIZE)}`);
+    }
+    kfree(table);
+  }
+
+  function hex(va: number): string {
+    return va.toString(16).padStart(8, "0");
+  }
   // REFERENCE END
 }

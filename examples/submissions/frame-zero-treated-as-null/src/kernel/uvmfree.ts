@@ -1,22 +1,71 @@
 // Lab part C: tearing down a user address space (for exec and exit).
 
-import { Pagetable, freewalk, mappedPages, uvmunmap } from "./defs";
+import {
+  NPTE,
+  PGSIZE,
+  PTESIZE,
+  PTE_V,
+  PTE2PA,
+  Pagetable,
+  isLeaf,
+  kfree,
+  mappedPages,
+  panic,
+  readPte,
+  uvmunmap,
+  writePte,
+} from "./defs";
 
 /**
- * Tears down the user address space `pagetable` (xv6's uvmfree): unmaps
- * every mapped page, dropping that mapping's reference to its frame with
- * kfree() (a frame another process still shares stays allocated, one
- * reference lighter; the last reference frees it), and then frees the
- * page-table pages themselves, root included (freewalk).
- *
- * exec calls it for the old image once the new one is built; exit calls it
- * for the whole process. The caller fences the ASID afterwards.
+ * Tears down the user address space `pagetable` (xv6's uvmfree). exec calls
+ * it on the old image once the new one is built; exit calls it on the whole
+ * process. When it returns:
+ *  - every frame the address space mapped has one reference fewer (kfree()
+ *    drops one): a frame another process still maps stays allocated, and a
+ *    frame whose last reference this was is back in the free pool;
+ *  - every page-table page of the address space is free, each level-0
+ *    table and the root: nothing may read them afterwards (a freed frame
+ *    reads as junk);
+ *  - no page-table page was freed while it still mapped a page: finding a
+ *    valid leaf in a table about to be freed is a broken kernel invariant
+ *    and panics, as xv6's freewalk does ("freewalk: leaf").
+ * The mapped pages may sit anywhere below MAXVA, with holes between them,
+ * and a level-0 table may map nothing at all (a failed fork or exec leaves
+ * such tables). The caller fences the ASID afterwards, so the TLB may still
+ * hold translations into the freed frames until then; nothing runs under
+ * that ASID in between.
  */
 export function uvmfree(pagetable: Pagetable): void {
   // BEGIN SOLUTION
-  // starter: Unmap every page mappedPages() lists, dropping its reference
-  // starter: (uvmunmap with dofree), then free the page-table pages (freewalk).
+  // starter: Drop the pages' references first, then free the page-table pages:
+  // starter: the handout's part C draws the two levels your walk must cover.
   for (const va of mappedPages(pagetable)) uvmunmap(pagetable, va, 1, true);
   freewalk(pagetable);
+
+  // Frees each level-0 table the root points to, then the root itself
+  // (xv6's freewalk, unrolled for Sv32's two levels).
+  function freewalk(root: Pagetable): void {
+    for (let i = 0; i < NPTE; i++) {
+      const pde = readPte(root + i * PTESIZE);
+      if (!(pde & PTE_V)) continue;
+      if (isLeaf(pde)) panic(`freewalk: leaf still mapped at va 0x${hex(i * 2 ** 22)}`);
+      freeLevel0(PTE2PA(pde), i * 2 ** 22);
+      writePte(root + i * PTESIZE, 0);
+    }
+    kfree(root);
+  }
+
+  // Frees the level-0 table `table`, which maps the 4 MiB from `base`.
+  function freeLevel0(table: number, base: number): void {
+    for (let j = 0; j < NPTE; j++) {
+      const pte = readPte(table + j * PTESIZE);
+      if (pte & PTE_V) panic(`freewalk: leaf still mapped at va 0x${hex(base + j * PGSIZE)}`);
+    }
+    kfree(table);
+  }
+
+  function hex(va: number): string {
+    return va.toString(16).padStart(8, "0");
+  }
   // END SOLUTION
 }

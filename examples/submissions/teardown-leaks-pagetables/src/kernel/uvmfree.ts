@@ -1,19 +1,29 @@
 // Lab part C: tearing down a user address space (for exec and exit).
-// Example submission "teardown-leaks-pagetables": teardown unmaps the pages but never frees the page-table pages.
+// Example submission "teardown-leaks-pagetables": teardown frees the root but never the level-0 tables under it.
 
-import { Pagetable, freewalk, mappedPages, uvmunmap } from "./defs";
+import { Pagetable, kfree, mappedPages, uvmunmap } from "./defs";
 
 /**
- * Tears down the user address space `pagetable` (xv6's uvmfree): unmaps
- * every mapped page, dropping that mapping's reference to its frame with
- * kfree() (a frame another process still shares stays allocated, one
- * reference lighter; the last reference frees it), and then frees the
- * page-table pages themselves, root included (freewalk).
- *
- * exec calls it for the old image once the new one is built; exit calls it
- * for the whole process. The caller fences the ASID afterwards.
+ * Tears down the user address space `pagetable` (xv6's uvmfree). exec calls
+ * it on the old image once the new one is built; exit calls it on the whole
+ * process. When it returns:
+ *  - every frame the address space mapped has one reference fewer (kfree()
+ *    drops one): a frame another process still maps stays allocated, and a
+ *    frame whose last reference this was is back in the free pool;
+ *  - every page-table page of the address space is free, each level-0
+ *    table and the root: nothing may read them afterwards (a freed frame
+ *    reads as junk);
+ *  - no page-table page was freed while it still mapped a page: finding a
+ *    valid leaf in a table about to be freed is a broken kernel invariant
+ *    and panics, as xv6's freewalk does ("freewalk: leaf").
+ * The mapped pages may sit anywhere below MAXVA, with holes between them,
+ * and a level-0 table may map nothing at all (a failed fork or exec leaves
+ * such tables). The caller fences the ASID afterwards, so the TLB may still
+ * hold translations into the freed frames until then; nothing runs under
+ * that ASID in between.
  */
 export function uvmfree(pagetable: Pagetable): void {
   for (const va of mappedPages(pagetable)) uvmunmap(pagetable, va, 1, true);
-  // (no freewalk: the root and level-0 page-table pages are never freed)
+  // the root goes, but the level-0 tables it points to are never freed
+  kfree(pagetable);
 }
