@@ -43,6 +43,8 @@ export interface TestEnd {
   readonly title: string;
   readonly status: "passed" | "failed" | "skipped";
   readonly errors: unknown[];
+  /** Runs the test again (its beforeEach hooks, itself, its afterEach hooks): the errors it failed with. */
+  readonly rerun?: () => Promise<unknown[]>;
 }
 
 export interface RunFileOptions {
@@ -53,7 +55,8 @@ export interface RunFileOptions {
   /** Default time for one test or hook, in ms. */
   readonly timeoutMs: number;
   readonly onStart: (key: string) => void;
-  readonly onEnd: (end: TestEnd) => void;
+  /** Told of each test's end; the next test waits for what it returns. */
+  readonly onEnd: (end: TestEnd) => void | Promise<void>;
 }
 
 /** Thrown when a suite uses a Jest feature this runner does not offer. */
@@ -266,6 +269,21 @@ async function runTest(t: Test, options: RunFileOptions): Promise<void> {
     currentTestName: titlesOf(t).join(" "),
     testPath: "",
   });
+  const errors = await runBody(t);
+  if (errors.length === 0) {
+    for (const e of expect.extractExpectedAssertionsErrors()) errors.push(e.error);
+    errors.push(...(expect.getState().suppressedErrors ?? []));
+  }
+  // the event loop must turn before a test counts as finished: code that
+  // queues promise callbacks forever (a microtask loop) never lets it, so
+  // its test is never reported and the parent stops it as a hang
+  await new Promise((resolve) => setImmediate(resolve));
+  const status = errors.length === 0 ? "passed" : "failed";
+  await options.onEnd({ key: t.key, title: t.title, status, errors, rerun: () => runBody(t) });
+}
+
+// Runs a test's beforeEach hooks, the test, and its afterEach hooks: the errors they failed with.
+async function runBody(t: Test): Promise<unknown[]> {
   const errors: unknown[] = [];
   const chain: Block[] = [];
   for (let b: Block | null = t.parent; b !== null; b = b.parent) chain.unshift(b);
@@ -286,15 +304,7 @@ async function runTest(t: Test, options: RunFileOptions): Promise<void> {
       if (e !== null) errors.push(e);
     }
   }
-  if (errors.length === 0) {
-    for (const e of expect.extractExpectedAssertionsErrors()) errors.push(e.error);
-    errors.push(...(expect.getState().suppressedErrors ?? []));
-  }
-  // the event loop must turn before a test counts as finished: code that
-  // queues promise callbacks forever (a microtask loop) never lets it, so
-  // its test is never reported and the parent stops it as a hang
-  await new Promise((resolve) => setImmediate(resolve));
-  report(options, t, errors.length === 0 ? "passed" : "failed", errors);
+  return errors;
 }
 
 // Calls a test or hook function, waiting for its promise or its done

@@ -1,0 +1,73 @@
+// Why an item failed, as data: its run again, recorded, first as the
+// submission ran it and then with the reference's edit points in place of
+// every one, and the first point where the two differ (compare.ts). It
+// runs in the grading worker, after the item's own run (whose result it
+// never changes); a run whose edit point throws, or whose state cannot be
+// read, explains nothing, and the rubric's hint stays the item's hint.
+
+import type { StepContext } from "@lab/scenario/run";
+import { firstDifference } from "./compare";
+import type { Checkpoint, Difference, ProcRef } from "./difference";
+import { NotComparable, Recorder } from "./record";
+
+export { NotComparable };
+
+/** One edit point: the module object the kernel calls it through, and its name there. */
+export interface EditPointSlot {
+  readonly module: Record<string, unknown>;
+  readonly name: string;
+}
+
+/** Runs the item once more; `onStep` is for a scenario's runner (a test leaves it). */
+export type Rerun = (onStep: (ctx: StepContext) => void) => unknown;
+
+/**
+ * Where the item's run on the submission first differs from the same run
+ * with `reference`'s edit points (by name); null when it cannot tell.
+ */
+export async function explainRun(
+  rerun: Rerun,
+  slots: readonly EditPointSlot[],
+  reference: Readonly<Record<string, unknown>>,
+): Promise<Difference | null> {
+  const mine = await record(rerun, slots, null);
+  if (mine === null) return null;
+  const theirs = await record(rerun, slots, reference);
+  if (theirs === null) return null;
+  const d = firstDifference(mine.checkpoints, theirs.checkpoints);
+  return d === null ? null : named(d, mine.names);
+}
+
+/** The run recorded with each slot wrapped (and replaced by `reference`'s function when given); null when broken. */
+async function record(
+  rerun: Rerun,
+  slots: readonly EditPointSlot[],
+  reference: Readonly<Record<string, unknown>> | null,
+): Promise<{ checkpoints: Checkpoint[]; names: ReadonlyMap<number, string> } | null> {
+  const recorder = new Recorder();
+  const saved = slots.map((s) => s.module[s.name]);
+  try {
+    slots.forEach((s, i) => {
+      const fn = reference === null ? saved[i] : reference[s.name];
+      if (typeof fn !== "function") throw new NotComparable(`no function ${s.name} to run`);
+      s.module[s.name] = recorder.wrap(s.name, fn as (...args: unknown[]) => unknown);
+    });
+    await rerun(recorder.onStep);
+  } catch (e) {
+    if (e instanceof NotComparable) return null;
+    // the run's own failure (an expectation, a panic) ends it where it is: what was recorded stands
+  } finally {
+    slots.forEach((s, i) => (s.module[s.name] = saved[i]));
+  }
+  recorder.end();
+  return recorder.broken === null ? { checkpoints: recorder.checkpoints, names: recorder.names } : null;
+}
+
+/** `d` with every process called by its scenario name, where it has one by the end of the run. */
+function named<T>(d: T, names: ReadonlyMap<number, string>): T {
+  if (Array.isArray(d)) return d.map((x) => named(x, names)) as T;
+  if (typeof d !== "object" || d === null) return d;
+  const o = d as Record<string, unknown>;
+  if (typeof o.pid === "number" && "name" in o) return { ...o, name: names.get(o.pid) ?? o.name } as ProcRef as T;
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, named(v, names)])) as T;
+}

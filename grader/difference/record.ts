@@ -1,0 +1,116 @@
+// Recording one run for the comparison: the kernel's state right after each
+// call of an edit point returns, after each scenario step, and at the end.
+// The edit points are wrapped on their modules' exports, which is where the
+// kernel and the hidden suites call them through (support/suite.ts swaps
+// them the same way), so the run itself is unchanged: a snapshot reads,
+// and never writes, the machine.
+
+import { PGROUNDDOWN } from "@lab/hw/riscv";
+import { allprocs } from "@lab/kernel/index";
+import { describe, StepContext } from "@lab/scenario/run";
+import type { Checkpoint, ProcRef, StepRef, Where } from "./difference";
+import { kernelState } from "./snapshot";
+
+/** Checkpoints kept from one run at most: a run past them is compared as far as they go. */
+export const MAX_CHECKPOINTS = 2000;
+
+type EditFn = (...args: unknown[]) => unknown;
+
+/** Thrown when a run cannot be compared at all (an edit point is missing). */
+export class NotComparable extends Error {}
+
+export class Recorder {
+  readonly checkpoints: Checkpoint[] = [];
+  /** Call checkpoints waiting for the step they happened in (set when that step ends). */
+  #open: { where: Extract<Where, { kind: "call" }>; index: number }[] = [];
+  readonly #names = new Map<number, string>();
+  /** Page table -> its process, as last seen: uvmfree() is given one its process already let go. */
+  readonly #owners = new Map<number, ProcRef>();
+  /** The child page table of the last uvmcopy() call, when no process owned it. */
+  #childTable: number | null = null;
+  /** Set when the run cannot be compared, with why. */
+  broken: string | null = null;
+
+  /** The scenario's names of processes, by pid, as far as the run got. */
+  get names(): ReadonlyMap<number, string> {
+    return this.#names;
+  }
+
+  /** `fn` as the kernel calls it, recording the state after each call. */
+  wrap(name: string, fn: EditFn): EditFn {
+    return (...args: unknown[]) => {
+      let result: unknown;
+      try {
+        result = fn(...args);
+      } catch (e) {
+        this.broken ??= `${name}() threw`;
+        throw e;
+      }
+      this.#call(name, args, result);
+      return result;
+    };
+  }
+
+  /** The scenario runner's step hook: names the processes, closes the step's calls, records the state. */
+  readonly onStep = (ctx: StepContext): void => {
+    for (const [name, p] of ctx.processes) this.#names.set(p.pid, name);
+    if (ctx.path === "start") return;
+    const step: StepRef = { path: ctx.path, text: describe(ctx.step) };
+    for (const o of this.#open) {
+      const c = this.checkpoints[o.index]!;
+      this.checkpoints[o.index] = { ...c, where: { ...o.where, step } };
+    }
+    this.#open = [];
+    this.#take({ kind: "step", step }, null);
+  };
+
+  /** Records the state at the end of the run. */
+  end(): void {
+    this.#take({ kind: "end" }, null);
+  }
+
+  #call(name: string, args: readonly unknown[], result: unknown): void {
+    const table = typeof args[0] === "number" ? args[0] : null;
+    const va = name === "cowfault" && typeof args[1] === "number" ? PGROUNDDOWN(args[1]) : null;
+    const child = name === "uvmcopy" && typeof args[1] === "number" ? args[1] : null;
+    if (child !== null && !allprocs().some((p) => p.pagetable === child)) this.#childTable = child;
+    const text = typeof result === "number" || typeof result === "string" ? String(result) : "";
+    const where = { kind: "call" as const, fn: name, process: this.#ownerOf(table), va, result: text, step: null };
+    if (this.#take(where, name === "uvmfree" ? table : null))
+      this.#open.push({ where, index: this.checkpoints.length - 1 });
+  }
+
+  /**
+   * The process page table `table` belongs to: the one pointing at it, or
+   * the one last seen with it, or (for uvmfree() at exit, which is given the
+   * table its process already let go) the process being torn down, the only
+   * one that has let go of its table and still holds an ASID.
+   */
+  #ownerOf(table: number | null): ProcRef | null {
+    if (table === null) return null;
+    const procs = allprocs();
+    const owner =
+      procs.find((p) => p.pagetable === table) ??
+      procs.find((p) => p.pagetable === null && p.asid !== 0 && p.state !== "running");
+    return owner !== undefined ? this.#ref(owner.pid) : (this.#owners.get(table) ?? null);
+  }
+
+  // Records the state at `where`; false once the run has too many checkpoints or is broken.
+  #take(where: Where, gone: number | null): boolean {
+    if (this.broken !== null || this.checkpoints.length >= MAX_CHECKPOINTS) return false;
+    try {
+      const state = kernelState(this.#names, gone, this.#childTable);
+      for (const p of allprocs())
+        if (p.pagetable !== null && p.pagetable !== gone) this.#owners.set(p.pagetable, this.#ref(p.pid));
+      this.checkpoints.push({ where, state });
+      return true;
+    } catch (e) {
+      this.broken = `the kernel's state could not be read: ${(e as Error).message}`;
+      return false;
+    }
+  }
+
+  #ref(pid: number): ProcRef {
+    return { pid, name: this.#names.get(pid) ?? null };
+  }
+}
