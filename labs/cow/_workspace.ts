@@ -16,6 +16,8 @@ import { Lab, loadLab, repoRoot } from "../lab";
 export interface Workspace {
   readonly id: string;
   readonly dir: string;
+  /** Only the hidden suites of this part (labs/cow/tests/partA.hidden.test.ts ...); every suite when absent. */
+  readonly part?: string;
 }
 
 /** One test's outcome; `title` is null when the suite file itself could not run. */
@@ -114,7 +116,7 @@ function jestConfig(root: string, workspaces: readonly Workspace[], output: stri
       rootDir: root,
       testEnvironment: "node",
       roots: ["<rootDir>/labs/cow/tests"],
-      testMatch: ["**/*.hidden.test.ts"],
+      testMatch: [w.part === undefined ? "**/*.hidden.test.ts" : `**/part${w.part}.hidden.test.ts`],
       transform,
       moduleNameMapper: { "^@lab/(.*)$": `${path.join(w.dir, "src")}/$1` },
     })),

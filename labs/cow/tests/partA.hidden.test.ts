@@ -406,3 +406,56 @@ test("A16 uvmcopy() that runs out of frames undoes its own work: the child maps 
   uvmfree(child); // the reference's (this suite grades uvmcopy alone): frees the root and the empty table
   expect(counters().framesInUse).toBe(9);
 });
+
+test("A17 a fork that runs out of frames in a parent that already shares its pages keeps the earlier child's references", () => {
+  // The parent holds 10 frames (spawn's 7, a bss page, a stack page and its
+  // table) and an earlier child 3 more (its root and two level-0 tables).
+  // With 15 frames the second child gets its root and the text's level-0
+  // table, maps text to bss (frames counted 3 each), and fails on the
+  // stack's table: its undo must bring each count back to 2, not lower,
+  // and leave the pages the earlier child shares read-only.
+  bootMachine({ frames: 15 });
+  const p = spawnOk();
+  expect(fill(p, BSS, 0xa1, PGSIZE)).toBe("ok");
+  expect(store(p, STACK, [0xa2])).toBe("ok");
+  const earlier = forkOk(p);
+  expect(fork(p)).toBe("ENOMEM");
+  for (const va of pagesOf(p)) {
+    expect({ va: hex(va), refs: refs(frameOf(p, va)), writable: (pteOf(p, va) & PTE_W) !== 0 }).toEqual({
+      va: hex(va),
+      refs: 2,
+      writable: false,
+    });
+  }
+  expect(audit()).toEqual([]);
+  // both sharers still copy on write and keep their own bytes
+  expect(store(p, BSS, [0xb1])).toBe("ok");
+  expect(store(earlier, STACK, [0xb2])).toBe("ok");
+  expect([load(p, BSS, 2), load(earlier, BSS, 2), load(p, STACK, 1), load(earlier, STACK, 1)]).toEqual([
+    [0xb1, 0xa1],
+    [0xa1, 0xa1],
+    [0xa2],
+    [0xb2],
+  ]);
+});
+
+test("A18 uvmcopy() that runs out of frames in an address space with holes gives back exactly the references it took", () => {
+  // Pages in three level-0 tables (VPN[1] = 0, 1 and 0x1ff), with holes in
+  // the heap, already shared with an earlier child: the parent holds 14
+  // frames, the earlier child 4. With 21 frames the new child's root and
+  // its first two level-0 tables fit and the stack's does not: uvmcopy has
+  // mapped pages on both sides of a hole and in two tables when it fails.
+  bootMachine({ frames: 21 });
+  const p = spawnOk();
+  expect(sbrkOk(p, 6 * 1024 * 1024)).toBe(HEAP);
+  const far = HEAP + 0x400000;
+  for (const va of [BSS, HEAP, HEAP + 5 * PGSIZE, far, STACK]) expect(store(p, va, [0x18])).toBe("ok");
+  const earlier = forkOk(p);
+  const child = uvmcreate()!;
+  expect(uvmcopy(p.pagetable!, child, p.asid)).toBe(-1);
+  expect(mappedPages(child).map(hex)).toEqual([]);
+  for (const va of pagesOf(p)) expect({ va: hex(va), refs: refs(frameOf(p, va)) }).toEqual({ va: hex(va), refs: 2 });
+  uvmfree(child); // the reference's: the child's root and its two empty level-0 tables
+  expect(counters().framesInUse).toBe(18);
+  expect([load(earlier, HEAP + 5 * PGSIZE, 1), load(earlier, far, 1)]).toEqual([[0x18], [0x18]]);
+});
