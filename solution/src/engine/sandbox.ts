@@ -18,6 +18,7 @@
 
 import { SourceMap } from "node:module";
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten-core";
+import { newHostFunction } from "./_bridge";
 import { enginePrelude } from "./_prelude";
 import { EngineLimit, EngineLimits, LimitKind, STEPS_PER_POLL } from "./limits";
 
@@ -182,7 +183,12 @@ export class Sandbox {
       return this.#over("steps");
     });
     const context = runtime.newContext();
-    const host = context.newFunction("host", (i, numbers, ...args) => this.#dispatch(context, i, numbers, args));
+    const { handle: host } = newHostFunction(context, "host", {
+      answer: (index, args) => this.#dispatch(index, args),
+      plain: (h) => plain(context, h),
+      toEngine: (v) => toEngine(context, v),
+      toEngineError: (e) => (e === INTERRUPTED ? context.newError("interrupted") : this.#toEngineError(context, e)),
+    });
     const print = context.newFunction("print", (t) => this.#print(context, t));
     const prelude = context.unwrapResult(context.evalCode(`(${enginePrelude.toString()})`, "prelude.js"));
     const api = context.unwrapResult(context.callFunction(prelude, context.undefined, [host, print]));
@@ -246,28 +252,19 @@ export class Sandbox {
 
   // --- calls from the engine to the host --------------------------------------
 
-  // A call from "./defs" into the kernel: numbers and strings in, a primitive or JSON text out; an error thrown back as the engine's.
-  #dispatch(
-    context: QuickJSContext,
-    index: QuickJSHandle,
-    numbers: QuickJSHandle,
-    args: QuickJSHandle[],
-  ): QuickJSHandle | { error: QuickJSHandle } {
+  // A call from "./defs" into the kernel (through _bridge.ts): host function `index` on `args`; returns its result or throws
+  // (INTERRUPTED once the unit is over its steps).
+  #dispatch(index: number, args: unknown[]): unknown {
     this.#steps++;
-    if (this.#over("steps")) return { error: context.newError("interrupted") };
-    const fn = this.#hostFns[context.getNumber(index)];
+    if (this.#over("steps")) throw INTERRUPTED;
+    const fn = this.#hostFns[index];
     const t0 = performance.now();
-    let result: unknown;
     try {
-      const n = context.getNumber(numbers);
-      result = fn!(...args.map((a, k) => (n & (1 << k) ? context.getNumber(a) : plain(context, a))));
-    } catch (e) {
-      return { error: this.#toEngineError(context, e) };
+      return fn!(...args);
     } finally {
       this.stats.callbacks++;
       this.stats.callbackMs += performance.now() - t0;
     }
-    return toEngine(context, result);
   }
 
   #print(context: QuickJSContext, text: QuickJSHandle): QuickJSHandle {
@@ -422,6 +419,9 @@ export class Sandbox {
     return this.#maps.get(tsRel)!;
   }
 }
+
+/** What a call into the kernel throws into the engine once the unit is over its steps: the engine's Error("interrupted"). */
+const INTERRUPTED = Symbol("interrupted");
 
 /** The engine's string `text`, made once per engine and kept. */
 function nameOf(engine: Engine, text: string): QuickJSHandle {

@@ -10,8 +10,12 @@
 // loading a module, calling an export, describing a thrown value, making
 // an error of a given class, seeding Math.random.
 
-/** How the host answers a call through `host` (bit k of `numbers`: argument k is a number): the engine's value, or text (JSON) it must parse. */
-export type HostDispatch = (index: number, numbers: number, ...args: unknown[]) => unknown;
+/**
+ * How the host answers a call through `host` (bits 2k and 2k+1 of `kinds`:
+ * what argument k is, _bridge.ts's HostKind): the engine's value, or text
+ * (JSON) it must parse.
+ */
+export type HostDispatch = (index: number, kinds: number, ...args: unknown[]) => unknown;
 
 /** The privileged functions, as the engine returns them to the host. */
 export interface Privileged {
@@ -171,10 +175,14 @@ export function enginePrelude(host: HostDispatch, print: (text: string) => void)
         else {
           const i = d.index!;
           const f = function (...args: unknown[]): unknown {
-            // which arguments are numbers, said here where typeof is cheap: the host reads those as numbers
-            let numbers = 0;
-            for (let k = 0; k < args.length; k++) if (typeof args[k] === "number") numbers |= 1 << k;
-            return fromHost(host(i, numbers, ...args));
+            // what each argument is, said here where typeof is cheap (HostKind: 1 number, 2 boolean, 3 null, 0 other;
+            // past the fifteenth, other): the host reads a number or a boolean without a handle
+            let kinds = 0;
+            for (let k = 0; k < args.length && k < 15; k++) {
+              const a = args[k];
+              kinds |= (typeof a === "number" ? 1 : typeof a === "boolean" ? 2 : a === null ? 3 : 0) << (2 * k);
+            }
+            return fromHost(host(i, kinds, ...args));
           };
           defineProperty(f, "name", { value: d.name });
           out[d.name] = f;
