@@ -85,6 +85,21 @@ describe("stateDifference", () => {
   });
 });
 
+/** The failure of step 4, a read, as the run records it: as text and as data. */
+const FAILED_READ = {
+  failures: ["step 4 (read P data): read [1] at data but expected [0]"],
+  failedSteps: [
+    {
+      path: "steps[3]",
+      number: "4",
+      round: null,
+      index: 4,
+      text: "read P data",
+      message: "read [1] at data but expected [0]",
+    },
+  ],
+};
+
 describe("firstDivergence", () => {
   const scenario = {
     version: 1,
@@ -116,7 +131,11 @@ describe("firstDivergence", () => {
               ),
             },
       ),
-      result: { ...ref.result, ok: false, failures: ["steps[3] (read P data): read [1] at data but expected [0]"] },
+      result: {
+        ...ref.result,
+        ok: false,
+        ...FAILED_READ,
+      },
     };
     const d = firstDivergence(mine, ref)!;
     expect(d.index).toBe(2);
@@ -130,7 +149,10 @@ describe("firstDivergence", () => {
   it("takes the failed step when nothing differs before it", () => {
     const mine: Timeline = {
       ...ref,
-      result: { ...ref.result, failures: ["steps[3] (read P data): read [1] at data but expected [0]"] },
+      result: {
+        ...ref.result,
+        ...FAILED_READ,
+      },
     };
     expect(firstDivergence(mine, ref)).toEqual({
       index: 4,

@@ -271,13 +271,14 @@ const COUNTERS = [
 export function firstDivergence(mine: Timeline, reference: Timeline, figure?: string): Divergence | null {
   const n = Math.min(mine.steps.length, reference.steps.length);
   const candidates: Divergence[] = [];
-  const failure = mine.result.failures[0];
-  if (failure !== undefined) {
-    const at = mine.steps.findIndex((s) => s.path !== "start" && failure.startsWith(`${s.path} `));
-    const message = failure.replace(/^\S+ \([^)]*\): /, "");
-    if (at >= 0)
-      candidates.push({ index: at, why: `The scenario failed here on your kernel: ${message}`, focus: null });
-  }
+  // the failed step as data: its place in the timeline and the run's reason
+  const failure = mine.result.failedSteps[0];
+  if (failure !== undefined && failure.index < mine.steps.length)
+    candidates.push({
+      index: failure.index,
+      why: `The scenario failed here on your kernel: ${failure.message}`,
+      focus: null,
+    });
   if (figure !== undefined && (COUNTER_NAMES as readonly string[]).includes(figure)) {
     const key = figure as keyof Counters;
     const at = range(n).find((i) => mine.steps[i]!.counters[key] !== reference.steps[i]!.counters[key]);

@@ -58,7 +58,7 @@ test("exit status 1 when an expectation failed, with the failure printed", () =>
   expect(status).toBe(1);
   expect(out.split("\n").slice(1, 3)).toEqual([
     "  FAILED: 1 failure",
-    "    steps[1] (expect framesInUse): counter framesInUse is 7, expected to equal 8",
+    "    step 2 (expect framesInUse): counter framesInUse is 7, expected to equal 8",
   ]);
 });
 
@@ -72,7 +72,7 @@ test("exit status 2 for an invalid file, with the file, step and field named", (
       { op: "read", proc: "A", addr: "buff", bytes: 1 },
     ],
   });
-  expect(oslabRun(f)).toEqual({ status: 2, out: `${f}: steps[3].addr: unknown label "buff"` });
+  expect(oslabRun(f)).toEqual({ status: 2, out: `${f}: step 4, addr: unknown label "buff"` });
 });
 
 test("exit status 2 for a file that is missing, not JSON or not an object, with the file named", () => {

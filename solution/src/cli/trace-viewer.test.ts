@@ -6,11 +6,11 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { browserForTests, launchBrowser, pageProblems } from "../../../grader/report/_browser";
-import { PTE_COW, PTE_R, PTE_U, PTE_V, PTE_W } from "../hw/riscv";
+import { PTE_W } from "../hw/riscv";
 import { parseScenario } from "../scenario/parse";
-import { ProcessView, buildTimeline } from "../scenario/timeline";
-import { traceCommand } from "./trace";
-import { MAX_RUNS, escapeHtml, scriptJson, staleness, traceViewerPage, viewerData } from "./trace-viewer";
+import { StepView, Timeline, buildTimeline } from "../scenario/timeline";
+import { formatTimeline, traceCommand } from "./trace";
+import { MAX_RUNS, escapeHtml, scriptJson, traceViewerPage, viewerData } from "./trace-viewer";
 
 const EVIL = `<img src=x onerror="window.pwned=1">`;
 
@@ -29,7 +29,24 @@ const SCENARIO = {
 };
 
 const timeline = buildTimeline(parseScenario(SCENARIO));
+
+/** The timeline of a scenario made of `steps`. */
+function timelineOf(steps: unknown[]): Timeline {
+  return buildTimeline(parseScenario({ version: 1, name: "t", steps }));
+}
 const info = { title: SCENARIO.name, description: SCENARIO.description };
+
+/** `t` as a kernel that forgot a fence would leave it: at step `index`, the page at `va` read-only in the table while the TLB still has it writable. */
+function withoutFence(t: Timeline, index: number, va: number): Timeline {
+  const readOnly = (s: StepView): StepView => ({
+    ...s,
+    processes: s.processes.map((p) => ({
+      ...p,
+      runs: p.runs.map((r) => (r.va === va ? { ...r, flags: r.flags & ~PTE_W } : r)),
+    })),
+  });
+  return { ...t, steps: t.steps.map((s, i) => (i === index ? readOnly(s) : s)) };
+}
 
 let dir: string;
 beforeAll(() => {
@@ -50,7 +67,7 @@ describe("viewerData", () => {
       "steps[4]",
     ]);
     expect(data.ok).toBe(false);
-    expect(data.steps[4]!.failures).toEqual(["steps[3] (read P data): read [0] at data but expected [99]"]);
+    expect(data.steps[4]!.failures).toEqual(["read [0] at data but expected [99]"]);
     expect(data.steps.filter((s) => s.failures.length > 0)).toHaveLength(1);
   });
 
@@ -67,80 +84,58 @@ describe("viewerData", () => {
     expect(data.steps[5]!.faulted).toEqual([{ pid: 1, page: 0x10000, resolution: "SIGSEGV" }]);
   });
 
-  it("numbers the rounds of a repeat, and only those", () => {
-    const t = buildTimeline(
-      parseScenario({
-        version: 1,
-        name: "r",
-        steps: [
-          { op: "spawn", as: "P", image: "init" },
-          { op: "repeat", times: 2, steps: [{ op: "touch", proc: "P", addr: "heap", pages: 1, access: "read" }] },
-        ],
-      }),
-    );
+  it("names each step as the text trace does, numbering only a repeat's rounds: its title and the counter say the same number", () => {
+    const t = timelineOf([
+      { op: "spawn", as: "P", image: "init" },
+      { op: "repeat", times: 2, steps: [{ op: "touch", proc: "P", addr: "heap", pages: 1, access: "read" }] },
+      { op: "exit", proc: "P" },
+    ]);
     expect(viewerData(t, info).steps.map((s) => [s.path, s.round])).toEqual([
       ["start", null],
       ["steps[0]", null],
       ["steps[1].steps[0]", 1],
       ["steps[1].steps[0]", 2],
+      ["steps[2]", null],
+    ]);
+    expect(viewerData(t, info).steps.map((s) => [s.title, s.position])).toEqual([
+      ["the start: machine booted", "the start, before step 1 of 3"],
+      ["step 1: spawn P from init", "step 1 of 3"],
+      ["step 2.1, round 1 of 2: touch P heap", "step 2.1 of 3, round 1 of 2"],
+      ["step 2.1, round 2 of 2: touch P heap", "step 2.1 of 3, round 2 of 2"],
+      ["step 3: exit P 0", "step 3 of 3"],
     ]);
   });
 
+  it("an expect step carries what it compared and whether it held; the other steps carry nothing", () => {
+    const t = timelineOf([
+      { op: "spawn", as: "P", image: "init" },
+      { op: "expect", counter: "framesInUse", equals: 7 },
+      { op: "expect", proc: "P", figure: "rssPages", atLeast: 1, atMost: 2 },
+    ]);
+    expect(viewerData(t, info).steps.map((s) => s.expected)).toEqual([
+      null,
+      null,
+      { text: "Expected counter framesInUse to equal 7; it is 7: held.", held: true },
+      { text: "Expected P's rssPages at least 1 and at most 2; it is 5: did NOT hold.", held: false },
+    ]);
+    // said once, above: not again among the step's events
+    expect(viewerData(t, info).steps[3]!.failures).toEqual(["P's rssPages is 5, expected at most 2"]);
+  });
+
   it(`keeps at most ${MAX_RUNS} runs of a process and counts the others`, () => {
-    const t = buildTimeline(
-      parseScenario({
-        version: 1,
-        name: "many",
-        steps: [
-          { op: "spawn", as: "P", image: "init" },
-          { op: "sbrk", proc: "P", bytes: 4096 * 2 * (MAX_RUNS + 10) },
-          // every other page: each touched page is a run of its own
-          {
-            op: "repeat",
-            times: MAX_RUNS + 10,
-            steps: [{ op: "touch", proc: "P", addr: "heap", pages: 1, access: "read" }],
-          },
-        ],
-      }),
-    );
+    const t = timelineOf([
+      { op: "spawn", as: "P", image: "init" },
+      { op: "sbrk", proc: "P", bytes: 4096 * 2 * (MAX_RUNS + 10) },
+      // every other page: each touched page is a run of its own
+      {
+        op: "repeat",
+        times: MAX_RUNS + 10,
+        steps: [{ op: "touch", proc: "P", addr: "heap", pages: 1, access: "read" }],
+      },
+    ]);
     const p = viewerData(t, info).steps.at(-1)!.processes[0]!;
     expect(p.runs.length + p.moreRuns).toBe(t.steps.at(-1)!.processes[0]!.runs.length);
     expect(p.runs).toHaveLength(Math.min(MAX_RUNS, p.runs.length + p.moreRuns));
-  });
-});
-
-describe("staleness", () => {
-  const RW = PTE_V | PTE_R | PTE_W | PTE_U;
-  const RO = PTE_V | PTE_R | PTE_U | PTE_COW;
-  const p: ProcessView = {
-    name: "parent",
-    pid: 1,
-    state: "running",
-    killedBy: null,
-    asid: 3,
-    root: 0,
-    runs: [{ va: 0x14000, pages: 2, flags: RO, frame: 20, ref: 2 }],
-  };
-
-  it("accepts an entry that agrees with the page table", () => {
-    expect(staleness({ asid: 3, va: 0x15000, frame: 21, flags: RO }, [p])).toBeNull();
-  });
-
-  it("explains a writable entry left behind by a missing sfence.vma", () => {
-    expect(staleness({ asid: 3, va: 0x14000, frame: 20, flags: RW }, [p])).toBe(
-      "parent's page table now says r--, the TLB still says rw-",
-    );
-  });
-
-  it("explains a changed frame, a removed mapping, and an ASID nobody holds", () => {
-    expect(staleness({ asid: 3, va: 0x14000, frame: 9, flags: RO }, [p])).toBe("parent's page table now maps frame 20");
-    expect(staleness({ asid: 3, va: 0x30000, frame: 9, flags: RO }, [p])).toBe(
-      "parent's page table no longer maps this page",
-    );
-    expect(staleness({ asid: 4, va: 0x14000, frame: 20, flags: RO }, [p])).toBe("no running process holds ASID 4");
-    expect(staleness({ asid: 3, va: 0x14000, frame: 20, flags: RO }, [{ ...p, state: "exited" }])).toBe(
-      "no running process holds ASID 3",
-    );
   });
 });
 
@@ -204,13 +199,13 @@ const chrome = browserForTests("the trace viewer's browser tests");
       const position = () => page.textContent("#position");
       const title = () => page.textContent("#step-title");
 
-      expect(await position()).toBe("step 0 of 5");
-      expect(await title()).toBe("startmachine booted");
+      expect(await position()).toBe("the start, before step 1 of 5");
+      expect(await title()).toBe("the start: machine booted");
       expect(await page.isDisabled("#back")).toBe(true);
       await page.click("#forward");
       await page.click("#forward");
       expect(await position()).toBe("step 2 of 5");
-      expect(await title()).toBe(`steps[1]fork P as ${EVIL}`);
+      expect(await title()).toBe(`step 2: fork P as ${EVIL}`);
       await page.keyboard.press("ArrowRight");
       expect(await position()).toBe("step 3 of 5");
       expect(await page.textContent("#events li.fault")).toMatch(/^pid 2 store fault at 0x00014000: COW/);
@@ -227,9 +222,9 @@ const chrome = browserForTests("the trace viewer's browser tests");
       expect(await page.textContent("#events")).toContain("no valid mapping allows it -> killed with SIGSEGV");
       await page.click("#steps li:nth-child(5)");
       expect(await position()).toBe("step 4 of 5");
-      expect(await page.textContent("#events li.failure")).toBe(
-        "steps[3] (read P data): read [0] at data but expected [99]",
-      );
+      expect(await title()).toBe("step 4: read P data");
+      expect(await page.textContent("#events li.failure")).toBe("read [0] at data but expected [99]");
+      expect(await page.isHidden("#expected")).toBe(true);
 
       // every part is drawn, with a size
       for (const selector of ["#processes .process", "#frames table", "#tlb table", "#counters table", "#steps li"]) {
@@ -250,6 +245,43 @@ const chrome = browserForTests("the trace viewer's browser tests");
     }
   });
 
+  it("shows what an expect step compared and marks a stale TLB entry, as the text trace does", async () => {
+    const t = withoutFence(
+      timelineOf([
+        { op: "spawn", as: "P", image: "init" },
+        { op: "write", proc: "P", addr: "data", bytes: [1] },
+        { op: "expect", counter: "cowFaults", equals: 1 },
+      ]),
+      3,
+      0x14000,
+    );
+    const text = formatTimeline(t);
+    const stale = "P's page table now says r--, the TLB still says rw-";
+    expect(text).toContain(`STALE asid 1 0x00014000 -> frame 6 rw- uad: ${stale}`);
+    expect(text).toContain("expected counter cowFaults to equal 1; it is 0: did NOT hold");
+    const file = path.join(dir, "stale.html");
+    fs.writeFileSync(file, traceViewerPage(t, info));
+    const browser = await launchBrowser({ executable: chrome! });
+    try {
+      const page = await browser.newPage();
+      const problems = pageProblems(page);
+      await page.goto(`${pathToFileURL(file).href}#step-3`);
+      expect(await page.textContent("#step-title")).toBe("step 3: expect cowFaults");
+      expect(await page.getAttribute("#expected", "class")).toBe("missed");
+      expect(await page.textContent("#expected")).toBe(
+        "\u2717 Expected counter cowFaults to equal 1; it is 0: did NOT hold.",
+      );
+      expect(await page.locator("#tlb tr.stale").count()).toBe(1);
+      expect(await page.textContent("#tlb tr.stale")).toContain(`stale: ${stale}`);
+      await page.keyboard.press("ArrowLeft");
+      expect(await page.isHidden("#expected")).toBe(true);
+      expect(await page.locator("#tlb tr.stale").count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("opens at the step named in the address", async () => {
     const file = path.join(dir, "viewer.html");
     fs.writeFileSync(file, traceViewerPage(timeline, info));
@@ -258,6 +290,7 @@ const chrome = browserForTests("the trace viewer's browser tests");
       const page = await browser.newPage();
       await page.goto(`${pathToFileURL(file).href}#step-3`);
       expect(await page.textContent("#position")).toBe("step 3 of 5");
+      expect(await page.textContent("#step-title")).toBe(`step 3: write ${EVIL} data`);
     } finally {
       await browser.close();
     }

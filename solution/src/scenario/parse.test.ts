@@ -144,71 +144,71 @@ describe("an invalid file is refused with a message naming the field", () => {
       v1([], { images: { huge: { text: 600000, stack: 1 } } }),
       "images.huge: does not fit: its 600000 pages of text, data and bss and 1 of stack do not fit in the 2 GiB user address space",
     ],
-    ["a step that is not an object", v1([5]), "steps[0]: must be an object, not 5"],
-    ["a step with no op", v1([{ as: "A" }]), `steps[0].op: must be one of ${OPS}`],
-    ["an unknown op", v1([A, { op: "jump" }]), `steps[1].op: unknown op "jump" (one of ${OPS})`],
+    ["a step that is not an object", v1([5]), "step 1: must be an object, not 5"],
+    ["a step with no op", v1([{ as: "A" }]), `step 1, op: must be one of ${OPS}`],
+    ["an unknown op", v1([A, { op: "jump" }]), `step 2, op: unknown op "jump" (one of ${OPS})`],
     // names every JavaScript object has are not ops either
-    ["the op toString", v1([{ op: "toString" }]), `steps[0].op: unknown op "toString" (one of ${OPS})`],
-    ["the op constructor", v1([{ op: "constructor" }]), `steps[0].op: unknown op "constructor" (one of ${OPS})`],
-    ["the op __proto__", v1([{ op: "__proto__" }]), `steps[0].op: unknown op "__proto__" (one of ${OPS})`],
-    ["a missing field", v1([{ op: "spawn", as: "A" }]), 'steps[0].image: missing (op "spawn" needs it)'],
+    ["the op toString", v1([{ op: "toString" }]), `step 1, op: unknown op "toString" (one of ${OPS})`],
+    ["the op constructor", v1([{ op: "constructor" }]), `step 1, op: unknown op "constructor" (one of ${OPS})`],
+    ["the op __proto__", v1([{ op: "__proto__" }]), `step 1, op: unknown op "__proto__" (one of ${OPS})`],
+    ["a missing field", v1([{ op: "spawn", as: "A" }]), 'step 1, image: missing (op "spawn" needs it)'],
     [
       "a field the op does not have",
       v1([{ ...A, size: 1 }]),
-      'steps[0].size: unknown field for op "spawn" (expected op, as, image)',
+      'step 1, size: unknown field for op "spawn" (expected op, as, image)',
     ],
-    ["an empty name", v1([{ ...A, as: "" }]), 'steps[0].as: must be a non-empty string, not ""'],
+    ["an empty name", v1([{ ...A, as: "" }]), 'step 1, as: must be a non-empty string, not ""'],
     [
       "a count given as a string",
       v1([A, { op: "sbrk", proc: "A", bytes: "10" }]),
-      'steps[1].bytes: must be a whole number, not "10"',
+      'step 2, bytes: must be a whole number, not "10"',
     ],
     [
       "a fractional count",
       v1([A, { op: "malloc", proc: "A", bytes: 1.5, label: "m" }]),
-      "steps[1].bytes: must be a whole number, not 1.5",
+      "step 2, bytes: must be a whole number, not 1.5",
     ],
     [
       "a negative count",
       v1([A, { op: "malloc", proc: "A", bytes: -1, label: "m" }]),
-      "steps[1].bytes: must be 0 or more, not -1",
+      "step 2, bytes: must be 0 or more, not -1",
     ],
     [
       "a value that is not a byte",
       v1([A, { op: "memset", proc: "A", addr: "bss", value: 256, bytes: 1 }]),
-      "steps[1].value: must be a byte (0 to 255), not 256",
+      "step 2, value: must be a byte (0 to 255), not 256",
     ],
     [
       "a byte list with a non-byte",
       v1([A, { op: "write", proc: "A", addr: "bss", bytes: [1, 2, 300] }]),
-      "steps[1].bytes[2]: must be a byte (0 to 255), not 300",
+      "step 2, bytes[2]: must be a byte (0 to 255), not 300",
     ],
     [
       "bytes that are not a list",
       v1([A, { op: "write", proc: "A", addr: "bss", bytes: "abc" }]),
-      "steps[1].bytes: must be an array of bytes (0 to 255)",
+      "step 2, bytes: must be an array of bytes (0 to 255)",
     ],
     [
       "an unknown access",
       v1([A, { op: "touch", proc: "A", addr: "bss", pages: 1, access: "exec" }]),
-      'steps[1].access: must be "read" or "write", not "exec"',
+      'step 2, access: must be "read" or "write", not "exec"',
     ],
     [
       "an error other than ENOMEM",
       v1([A, { op: "fork", proc: "A", as: "B", expectError: "EAGAIN" }]),
-      'steps[1].expectError: must be "ENOMEM", not "EAGAIN"',
+      'step 2, expectError: must be "ENOMEM", not "EAGAIN"',
     ],
     [
       "a bad address",
       v1([A, { op: "read", proc: "A", addr: -5, bytes: 1 }]),
-      "steps[1].addr: -5 is not an address (a whole number from 0 to 0xffffffff)",
+      "step 2, addr: -5 is not an address (a whole number from 0 to 0xffffffff)",
     ],
     [
       "an unknown process",
       v1([A, { op: "fork", proc: "B", as: "C" }]),
-      'steps[1].proc: unknown process "B" (no earlier spawn or fork names it)',
+      'step 2, proc: unknown process "B" (no earlier spawn or fork names it)',
     ],
-    ["an unknown image", v1([{ ...A, image: "ls" }]), 'steps[0].image: unknown image "ls" (images: init)'],
+    ["an unknown image", v1([{ ...A, image: "ls" }]), 'step 1, image: unknown image "ls" (images: init)'],
     [
       "an unknown label",
       v1([
@@ -217,54 +217,54 @@ describe("an invalid file is refused with a message naming the field", () => {
         { op: "memset", proc: "A", addr: "buf", value: 1, bytes: 64 },
         { op: "write", proc: "A", addr: "buff", bytes: [1] },
       ]),
-      'steps[3].addr: unknown label "buff"',
+      'step 4, addr: unknown label "buff"',
     ],
     [
       "a read whose expect is not as long as the read",
       v1([A, { op: "read", proc: "A", addr: "bss", bytes: 4, expect: [0, 0] }]),
-      "steps[1].expect: has 2 bytes but the step reads 4",
+      "step 2, expect: has 2 bytes but the step reads 4",
     ],
     [
       "an unknown counter",
       v1([{ op: "expect", counter: "faults", equals: 1 }]),
-      `steps[0].counter: unknown counter "faults" (one of ${COUNTERS})`,
+      `step 1, counter: unknown counter "faults" (one of ${COUNTERS})`,
     ],
     [
       "an unknown figure",
       v1([A, { op: "expect", proc: "A", figure: "rss", equals: 1 }]),
-      'steps[1].figure: unknown figure "rss" (one of pid, minorFaults, rssPages, sharedPages, privatePages, state, killedBy)',
+      'step 2, figure: unknown figure "rss" (one of pid, minorFaults, rssPages, sharedPages, privatePages, state, killedBy)',
     ],
     [
       "an expect with both a counter and a figure",
       v1([A, { op: "expect", counter: "cycles", proc: "A", figure: "pid", equals: 1 }]),
-      'steps[1]: an expect names either "counter", or "proc" and "figure"',
+      'step 2: an expect names either "counter", or "proc" and "figure"',
     ],
     [
       "an expect with a process but no figure",
       v1([A, { op: "expect", proc: "A", equals: 1 }]),
-      'steps[1].figure: missing (a figure needs both "proc" and "figure")',
+      'step 2, figure: missing (a figure needs both "proc" and "figure")',
     ],
     [
       "an expect with no bound",
       v1([{ op: "expect", counter: "cycles" }]),
-      'steps[0]: an expect needs one of "equals", "atMost", "atLeast"',
+      'step 1: an expect needs one of "equals", "atMost", "atLeast"',
     ],
     [
       "a bound on a textual figure",
       v1([A, { op: "expect", proc: "A", figure: "state", atMost: 1 }]),
-      'steps[1]: figure "state" is not a number: use "equals"',
+      'step 2: figure "state" is not a number: use "equals"',
     ],
     [
       "a counter compared with a string",
       v1([{ op: "expect", counter: "pageFaults", equals: "many" }]),
-      'steps[0].equals: must be a number for counter "pageFaults"',
+      'step 1, equals: must be a number for counter "pageFaults"',
     ],
     [
       "a non-numeric bound",
       v1([{ op: "expect", counter: "pageFaults", atMost: "1" }]),
-      'steps[0].atMost: must be a number, not "1"',
+      'step 1, atMost: must be a number, not "1"',
     ],
-    ["a repeat without steps", v1([{ op: "repeat", times: 2, steps: 1 }]), "steps[0].steps: must be an array of steps"],
+    ["a repeat without steps", v1([{ op: "repeat", times: 2, steps: 1 }]), "step 1, steps: must be an array of steps"],
   ])("%s", (_what, json, message) => {
     expect(refusal(json)).toBe(message);
   });
@@ -293,14 +293,14 @@ describe("names and labels follow the steps", () => {
           { op: "read", proc: "B", addr: 0, bytes: 1 },
         ]),
       ),
-    ).toBe('steps[2].proc: unknown process "B" (no earlier spawn or fork names it)');
+    ).toBe('step 3, proc: unknown process "B" (no earlier spawn or fork names it)');
   });
 
   test("exec drops every label but the five built-in ones", () => {
     const steps = [A, { op: "malloc", proc: "A", bytes: 64, label: "buf" }, { op: "exec", proc: "A", image: "init" }];
     expect(() => parseScenario(v1([...steps, { op: "read", proc: "A", addr: "stack+8", bytes: 1 }]))).not.toThrow();
     expect(refusal(v1([...steps, { op: "read", proc: "A", addr: "buf", bytes: 1 }]))).toBe(
-      'steps[3].addr: unknown label "buf"',
+      'step 4, addr: unknown label "buf"',
     );
   });
 
@@ -334,10 +334,10 @@ describe("names and labels follow the steps", () => {
           { op: "repeat", times: 2, steps: [{ op: "touch", proc: "A", addr: "nope", pages: 1, access: "read" }] },
         ]),
       ),
-    ).toBe('steps[1].steps[0].addr: unknown label "nope"');
+    ).toBe('step 2.1, addr: unknown label "nope"');
     expect(
       refusal(v1([A, { op: "repeat", times: 1, steps: [{ op: "repeat", times: 1, steps: [{ op: "exit" }] }] }])),
-    ).toBe('steps[1].steps[0].steps[0].proc: missing (op "exit" needs it)');
+    ).toBe('step 2.1.1, proc: missing (op "exit" needs it)');
   });
 
   test("a repeat is checked as its second time round sees it: a label its exec drops is refused", () => {
@@ -357,7 +357,7 @@ describe("names and labels follow the steps", () => {
           },
         ]),
       ),
-    ).toBe('steps[2].steps[0].addr: unknown label "buf"');
+    ).toBe('step 3.1, addr: unknown label "buf"');
   });
 });
 
@@ -383,6 +383,25 @@ describe("loadScenario()", () => {
     expect(() => loadScenario(array)).toThrow(`Cannot read scenario "${array}": it must be an object, not [1]`);
     const missing = path.join(dir, "missing.json");
     expect(() => loadScenario(missing)).toThrow(`Cannot read scenario "${missing}": ENOENT`);
+  });
+  test("refuses a file that is not JSON at the line and column of its first mistake, whether or not V8 names the place", () => {
+    const at = (text: string): string => {
+      const file = path.join(dir, "broken.json");
+      fs.writeFileSync(file, text);
+      try {
+        loadScenario(file);
+      } catch (e) {
+        return (e as Error).message.replace(`Cannot read scenario "${file}": it is not valid JSON `, "");
+      }
+      throw new Error("the file was read");
+    };
+    // V8 says "Unexpected token" with no place
+    expect(at('{\n  "version": 1,\n  "steps" []\n}')).toBe(`(line 3, column 11: Unexpected token '[')`);
+    expect(at('{"version": 1, "steps": [1,]}')).toBe(`(line 1, column 28: Unexpected token ']')`);
+    // V8 gives a position: told as line and column
+    expect(at('{"version": 1}\n}')).toBe("(line 2, column 1: Unexpected non-whitespace character after JSON)");
+    expect(at('{\n  "version": 1')).toBe("(line 2, column 15: Expected ',' or '}' after property value)");
+    expect(at("")).toBe("(line 1, column 1: Unexpected end of JSON input)");
   });
 });
 

@@ -1,12 +1,15 @@
 // Reading a scenario file: checks every field of every step against the
-// format (scenarios.md) and follows the names and labels through the steps,
+// format (SCENARIOS.md) and follows the names and labels through the steps,
 // so that an invalid file is refused before anything runs, with a message
-// naming the step and the field: `steps[3].addr: unknown label "buff"`.
+// naming the step as the trace counts it, and the field:
+// `step 4, addr: unknown label "buff"`; a file that is not JSON, by line
+// and column.
 
 import { readFileSync } from "node:fs";
 import { COUNTER_NAMES } from "../hw/machine";
 import { Image, layoutOf } from "../kernel/layout";
 import { parseAddress } from "./address";
+import { stepName, stepNumber } from "./steps";
 import { FIGURE_NAMES, INIT_IMAGE, MachineSpec, Scenario, Step } from "./types";
 
 /** A scenario file that does not follow the format: `where` names the field. */
@@ -82,7 +85,7 @@ export function loadScenario(file: string): Scenario {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ScenarioError("", `Cannot read scenario "${file}": it is not valid JSON (${(e as Error).message})`);
+    throw new ScenarioError("", `Cannot read scenario "${file}": it is not valid JSON (${jsonMistake(text, e)})`);
   }
   const name = file.replace(/^.*[\\/]/, "").replace(/\.json$/, "");
   try {
@@ -108,7 +111,7 @@ export function parseScenario(json: unknown, fallbackName = "scenario"): Scenari
   const images = parseImages(top.images);
   if (!Array.isArray(top.steps)) throw new ScenarioError("steps", "must be an array of steps");
   const env = new Env(images);
-  const steps = top.steps.map((s, i) => parseStep(s, `steps[${i}]`, env));
+  const steps = top.steps.map((s, i) => parseStep(s, stepNumber("", i), env));
   return { version: 1, name, description, machine, images, steps };
 }
 
@@ -166,27 +169,29 @@ class Env {
   }
 }
 
-function parseStep(value: unknown, where: string, env: Env): Step {
+// Step `number` ("4.2": the second step of the repeat that is step 4).
+function parseStep(value: unknown, number: string, env: Env): Step {
+  const where = stepName(number);
   const step = object(value, where);
   if (typeof step.op !== "string")
-    throw new ScenarioError(`${where}.op`, `must be one of ${Object.keys(OPS).join(", ")}`);
+    throw new ScenarioError(`${where}, op`, `must be one of ${Object.keys(OPS).join(", ")}`);
   // own keys only: "toString" or "constructor" are not ops
   const spec = Object.hasOwn(OPS, step.op) ? OPS[step.op] : undefined;
   if (spec === undefined) {
-    throw new ScenarioError(`${where}.op`, `unknown op "${step.op}" (one of ${Object.keys(OPS).join(", ")})`);
+    throw new ScenarioError(`${where}, op`, `unknown op "${step.op}" (one of ${Object.keys(OPS).join(", ")})`);
   }
   allowOnly(step, where, ["op", ...Object.keys(spec)], `op "${step.op}"`);
   const out: Record<string, unknown> = { op: step.op };
   for (const [field, { kind, required }] of Object.entries(spec)) {
     const v = step[field];
     if (v === undefined) {
-      if (required) throw new ScenarioError(`${where}.${field}`, `missing (op "${step.op}" needs it)`);
+      if (required) throw new ScenarioError(`${where}, ${field}`, `missing (op "${step.op}" needs it)`);
       continue;
     }
     if (kind === "steps") continue; // parsed below, after the env is set up
-    out[field] = checkField(kind, v, `${where}.${field}`, env, step);
+    out[field] = checkField(kind, v, `${where}, ${field}`, env, step);
   }
-  return finishStep(step.op, out, step, where, env);
+  return finishStep(step.op, out, step, number, env);
 }
 
 // Checks the fields that depend on others, then updates the env.
@@ -194,9 +199,10 @@ function finishStep(
   op: string,
   out: Record<string, unknown>,
   raw: Record<string, unknown>,
-  where: string,
+  number: string,
   env: Env,
 ): Step {
+  const where = stepName(number);
   switch (op) {
     case "spawn":
       env.labels.set(out.as as string, new Set(BUILTIN_LABELS));
@@ -217,16 +223,16 @@ function finishStep(
     case "read":
       if (out.expect !== undefined && (out.expect as number[]).length !== out.bytes) {
         throw new ScenarioError(
-          `${where}.expect`,
+          `${where}, expect`,
           `has ${(out.expect as number[]).length} bytes but the step reads ${out.bytes as number}`,
         );
       }
       break;
     case "repeat":
-      if (!Array.isArray(raw.steps)) throw new ScenarioError(`${where}.steps`, "must be an array of steps");
+      if (!Array.isArray(raw.steps)) throw new ScenarioError(`${where}, steps`, "must be an array of steps");
       // twice: the second pass sees the names and labels the first one left behind
-      raw.steps.forEach((s, i) => parseStep(s, `${where}.steps[${i}]`, env));
-      out.steps = raw.steps.map((s, i) => parseStep(s, `${where}.steps[${i}]`, env));
+      raw.steps.forEach((s, i) => parseStep(s, stepNumber(number, i), env));
+      out.steps = raw.steps.map((s, i) => parseStep(s, stepNumber(number, i), env));
       break;
     case "expect":
       checkExpect(out, where);
@@ -243,7 +249,7 @@ function checkExpect(out: Record<string, unknown>, where: string): void {
   }
   if (byFigure && (out.proc === undefined || out.figure === undefined)) {
     throw new ScenarioError(
-      `${where}.${out.proc === undefined ? "proc" : "figure"}`,
+      `${where}, ${out.proc === undefined ? "proc" : "figure"}`,
       `missing (a figure needs both "proc" and "figure")`,
     );
   }
@@ -256,7 +262,7 @@ function checkExpect(out: Record<string, unknown>, where: string): void {
   }
   if (!textual && out.equals !== undefined && typeof out.equals !== "number") {
     throw new ScenarioError(
-      `${where}.equals`,
+      `${where}, equals`,
       `must be a number for ${byCounter ? "counter" : "figure"} "${(out.counter ?? out.figure) as string}"`,
     );
   }
@@ -340,13 +346,18 @@ function object(v: unknown, where: string): Record<string, unknown> {
 function allowOnly(o: Record<string, unknown>, where: string, allowed: readonly string[], forWhat?: string): void {
   for (const k of Object.keys(o)) {
     if (!allowed.includes(k)) {
-      const path = where === "" ? k : `${where}.${k}`;
       throw new ScenarioError(
-        path,
+        fieldName(where, k),
         `unknown field${forWhat ? ` for ${forWhat}` : ""} (expected ${allowed.join(", ")})`,
       );
     }
   }
+}
+
+// Field `k` of `where`: "machine.frames", or a step's "step 4, addr".
+function fieldName(where: string, k: string): string {
+  if (where === "") return k;
+  return where.startsWith("step ") ? `${where}, ${k}` : `${where}.${k}`;
 }
 
 function string(v: unknown, where: string): string {
@@ -374,4 +385,36 @@ function byte(v: unknown, where: string): number {
 
 function show(v: unknown): string {
   return v === undefined ? "nothing" : JSON.stringify(v);
+}
+
+// V8's message, cut to its words, after the line and column of the first
+// character no valid file could have there. V8 names that place for some
+// mistakes only ("Unexpected token" comes without it), so it is found here:
+// the longest start of the file that JSON.parse fails on only at its end.
+function jsonMistake(text: string, e: unknown): string {
+  const words = (e as Error).message
+    .replace(/, (\.\.\.)?"[\s\S]*" is not valid JSON$/, "")
+    .replace(/ (in JSON )?at position \d+.*$/, "");
+  let good = 0; // text.slice(0, good) fails only where it ends
+  let bad = text.length; // text.slice(0, bad) fails before its end
+  while (good < bad) {
+    const mid = Math.ceil((good + bad) / 2);
+    if (failsAtEnd(text.slice(0, mid))) good = mid;
+    else bad = mid - 1;
+  }
+  const before = text.slice(0, good).split("\n");
+  return `line ${before.length}, column ${before[before.length - 1]!.length + 1}: ${words}`;
+}
+
+// Whether `start` is the start of some valid JSON: it parses, or fails only at its end.
+function failsAtEnd(start: string): boolean {
+  try {
+    JSON.parse(start);
+    return true;
+  } catch (e) {
+    const message = (e as Error).message;
+    if (message.includes("end of JSON input")) return true;
+    const at = / at position (\d+)/.exec(message);
+    return at !== null && Number(at[1]) >= start.length;
+  }
 }

@@ -37,7 +37,7 @@ describe("the ops", () => {
 
     const bad = run([...steps, { op: "read", proc: "A", addr: "bss", bytes: 4, expect: [0, 1, 2, 4] }]);
     expect(bad.ok).toBe(false);
-    expect(bad.failures).toEqual(["steps[2] (read A bss): read [0, 1, 2, 3] at bss but expected [0, 1, 2, 4]"]);
+    expect(bad.failures).toEqual(["step 3 (read A bss): read [0, 1, 2, 3] at bss but expected [0, 1, 2, 4]"]);
   });
 
   test("memset stores one value over many pages; touch makes one access per page, a write storing 0xA5", () => {
@@ -125,7 +125,7 @@ describe("the ops", () => {
 
   test("wait fails when no child has exited, and with statusAddr stores the status through copyout", () => {
     const none = run([spawnP, { op: "fork", proc: "P", as: "C" }, { op: "wait", proc: "P" }]);
-    expect(none.failures).toEqual(["steps[2] (wait P): no child of P has exited, so there is nothing to wait for"]);
+    expect(none.failures).toEqual(["step 3 (wait P): no child of P has exited, so there is nothing to wait for"]);
 
     const r = run([
       spawnP,
@@ -156,10 +156,10 @@ describe("the ops", () => {
       { op: "expect", proc: "A", figure: "state", equals: "killed" },
     ]);
     expect(r.failures).toEqual([
-      "steps[6] (expect pageFaults): counter pageFaults is 1, expected at most 0",
-      "steps[7] (expect framesInUse): counter framesInUse is 8, expected at least 9",
-      "steps[8] (expect A sharedPages): A's sharedPages is 0, expected to equal 1",
-      'steps[9] (expect A state): A\'s state is "running", expected to equal "killed"',
+      "step 7 (expect pageFaults): counter pageFaults is 1, expected at most 0",
+      "step 8 (expect framesInUse): counter framesInUse is 8, expected at least 9",
+      "step 9 (expect A sharedPages): A's sharedPages is 0, expected to equal 1",
+      'step 10 (expect A state): A\'s state is "running", expected to equal "killed"',
     ]);
   });
 
@@ -181,8 +181,8 @@ describe("the ops", () => {
 test("a spawn with no frame left for the image fails, undoes itself, and the name cannot be used", () => {
   const r = run([spawnA, { op: "read", proc: "A", addr: "text", bytes: 1 }], { machine: { frames: 6 } });
   expect(r.failures).toEqual([
-    "steps[0] (spawn A from init): spawn failed: ENOMEM (no frame left for the image)",
-    "steps[1] (read A text): process A was never created (its fork or spawn failed)",
+    "step 1 (spawn A from init): spawn failed: ENOMEM (no frame left for the image)",
+    "step 2 (read A text): process A was never created (its fork or spawn failed)",
   ]);
   expect(r.counters.framesInUse).toBe(0);
   expect(r.processes).toEqual({});
@@ -199,15 +199,13 @@ describe("expectError", () => {
 
   test("a fork that must fail but succeeds fails the scenario; one that fails unexpectedly too, and the run goes on", () => {
     const unexpected = run([spawnA, { op: "fork", proc: "A", as: "B", expectError: "ENOMEM" }]);
-    expect(unexpected.failures).toEqual([
-      "steps[1] (fork A as B): fork was expected to fail with ENOMEM but succeeded",
-    ]);
+    expect(unexpected.failures).toEqual(["step 2 (fork A as B): fork was expected to fail with ENOMEM but succeeded"]);
 
     const failed = run(
       [spawnA, { op: "fork", proc: "A", as: "B" }, { op: "write", proc: "A", addr: "data", bytes: [1] }],
       { machine: { frames: 7 } },
     );
-    expect(failed.failures).toEqual(["steps[1] (fork A as B): fork failed with ENOMEM"]);
+    expect(failed.failures).toEqual(["step 2 (fork A as B): fork failed with ENOMEM"]);
     expect(failed.counters.framesCopied).toBe(0);
     expect(failed.processes.A!.privatePages).toBe(5); // the write ran: data is still A's own
   });
@@ -248,7 +246,7 @@ describe("a killed process", () => {
       { op: "expect", counter: "segfaults", equals: 1 },
     ]);
     expect(r.failures).toEqual([
-      "steps[5] (read A bss): process A was killed by SIGSEGV at steps[1] and cannot run any more",
+      "step 6 (read A bss): process A was killed by SIGSEGV at step 2 and cannot run any more",
     ]);
     expect(r.processes.A).toEqual({
       pid: 1,
@@ -268,8 +266,8 @@ describe("a killed process", () => {
       { op: "expect", proc: "A", figure: "state", equals: "running" },
     ]);
     expect(r.failures).toEqual([
-      "steps[1] (read A 0x0): the read did not complete: the process was killed by SIGSEGV",
-      'steps[2] (expect A state): A\'s state is "killed", expected to equal "running"',
+      "step 2 (read A 0x0): the read did not complete: the process was killed by SIGSEGV",
+      'step 3 (expect A state): A\'s state is "killed", expected to equal "running"',
     ]);
   });
 
@@ -291,7 +289,7 @@ describe("a killed process", () => {
     const steps = [spawnP, { op: "fork", proc: "P", as: "C" }, { op: "write", proc: "C", addr: 0, bytes: [1] }];
     expect(run([...steps, { op: "wait", proc: "P", expectStatus: -1 }]).failures).toEqual([]);
     expect(run([...steps, { op: "wait", proc: "P", expectStatus: 0 }]).failures).toEqual([
-      "steps[3] (wait P): the child (pid 2) exited with status -1 (it was killed by SIGSEGV), expected 0",
+      "step 4 (wait P): the child (pid 2) exited with status -1 (it was killed by SIGSEGV), expected 0",
     ]);
   });
 
@@ -317,9 +315,7 @@ describe("a killed process", () => {
       ],
       { machine: { frames: 12 } },
     );
-    expect(r.failures).toEqual([
-      "steps[11] (wait P): process P was killed by SIGKILL at steps[7] and cannot run any more",
-    ]);
+    expect(r.failures).toEqual(["step 12 (wait P): process P was killed by SIGKILL at step 8 and cannot run any more"]);
   });
 
   test("an exited process cannot run either", () => {
@@ -328,7 +324,7 @@ describe("a killed process", () => {
       { op: "exit", proc: "A" },
       { op: "touch", proc: "A", addr: "bss", pages: 1, access: "read" },
     ]);
-    expect(r.failures).toEqual(["steps[2] (touch A bss): process A has exited and cannot run any more"]);
+    expect(r.failures).toEqual(["step 3 (touch A bss): process A has exited and cannot run any more"]);
   });
 });
 
@@ -455,7 +451,7 @@ describe("a kernel that breaks stops the run", () => {
     });
     const r = run(steps);
     expect(r.ok).toBe(false);
-    expect(r.failures).toEqual(["steps[1] (fork A as B): NotImplemented: uvmcopy: not written yet"]);
+    expect(r.failures).toEqual(["step 2 (fork A as B): NotImplemented: uvmcopy: not written yet"]);
     expect(r.snapshots.later).toBeUndefined();
   });
 
@@ -465,7 +461,7 @@ describe("a kernel that breaks stops the run", () => {
     });
     const r = run(steps);
     expect(r.ok).toBe(false);
-    expect(r.failures).toEqual(["steps[2] (write B data): KernelPanic: cowfault: the PTE is not what it was"]);
+    expect(r.failures).toEqual(["step 3 (write B data): KernelPanic: cowfault: the PTE is not what it was"]);
     expect(r.snapshots.later).toBeUndefined();
   });
 });
@@ -480,6 +476,73 @@ test("a fork expected to fail that succeeds fails the step, and its child still 
       ],
     }),
   );
-  expect(r.failures).toEqual(["steps[1] (fork A as B): fork was expected to fail with ENOMEM but succeeded"]);
+  expect(r.failures).toEqual(["step 2 (fork A as B): fork was expected to fail with ENOMEM but succeeded"]);
   expect(r.processes.B).toMatchObject({ pid: 2, state: "running" });
+});
+
+describe("steps are named as people count them", () => {
+  test("a failure inside a repeat names its step by number and round, and is kept as data with its place in the timeline", () => {
+    const indexes: number[] = [];
+    const r = run(
+      [
+        spawnP,
+        {
+          op: "repeat",
+          times: 2,
+          steps: [
+            { op: "fork", proc: "P", as: "C" },
+            { op: "wait", proc: "P" },
+          ],
+        },
+      ],
+      {},
+      { onStep: (ctx) => indexes.push(ctx.index) },
+    );
+    expect(indexes).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(r.failures).toEqual([
+      "step 2.2, round 1 (wait P): no child of P has exited, so there is nothing to wait for",
+      "step 2.2, round 2 (wait P): no child of P has exited, so there is nothing to wait for",
+    ]);
+    expect(r.failedSteps).toEqual([
+      {
+        path: "steps[1].steps[1]",
+        number: "2.2",
+        round: 1,
+        index: 3,
+        text: "wait P",
+        message: "no child of P has exited, so there is nothing to wait for",
+      },
+      expect.objectContaining({ number: "2.2", round: 2, index: 5 }),
+    ]);
+  });
+
+  test("a process killed in a repeat is said to be killed at that step and round", () => {
+    const r = run([
+      spawnP,
+      { op: "repeat", times: 1, steps: [{ op: "touch", proc: "P", addr: 0, pages: 1, access: "read" }] },
+      { op: "read", proc: "P", addr: "data", bytes: 1 },
+    ]);
+    expect(r.failures).toEqual([
+      "step 3 (read P data): process P was killed by SIGSEGV at step 2.1, round 1 and cannot run any more",
+    ]);
+  });
+
+  test("an expect step hands its hook what it compared and whether it held; other steps hand nothing", () => {
+    const seen: (StepContext["expected"] | string)[] = [];
+    run(
+      [
+        spawnA,
+        { op: "expect", counter: "framesInUse", atLeast: 7 },
+        { op: "expect", proc: "A", figure: "killedBy", equals: "SIGSEGV" },
+      ],
+      {},
+      { onStep: (ctx) => seen.push(ctx.expected ?? ctx.path) },
+    );
+    expect(seen).toEqual([
+      "start",
+      "steps[0]",
+      { subject: "framesInUse", bound: { atLeast: 7 }, actual: 7, held: true },
+      { subject: { proc: "A", figure: "killedBy" }, bound: { equals: "SIGSEGV" }, actual: null, held: false },
+    ]);
+  });
 });

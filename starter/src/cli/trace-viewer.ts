@@ -1,7 +1,10 @@
 // `oslab trace FILE --html OUT`: the trace as one web page that steps
 // through the scenario. After each step it shows every process's page
 // table, the frames they map with their reference counts, the TLB (stale
-// entries marked), the counters, and each fault with how it was resolved.
+// entries marked), the counters, each fault with how it was resolved, and
+// what an expect step compared and whether it held. Steps are named as the
+// text trace names them (steps.ts): the counter says "step 5 of 12" beside
+// the step titled "step 5: ...".
 //
 // The page is self-contained (its CSS, script and data are inline), so it
 // opens from disk in any browser. The data is embedded as JSON in a
@@ -11,8 +14,10 @@
 
 import { Counters } from "../hw/machine";
 import { PGSIZE, PTE_COW, PTE_R, PTE_U, PTE_W, PTE_X } from "../hw/riscv";
-import { ProcessView, PteRun, StepView, Timeline, TlbView } from "../scenario/timeline";
-import { EventLine, eventLines } from "./trace";
+import { stepName } from "../scenario/steps";
+import { ProcessView, PteRun, StepView, Timeline } from "../scenario/timeline";
+import { EventLine, eventLines, expectText, roundsOf, stepTitle } from "./trace";
+import { TlbEntryView, staleness } from "./trace-changes";
 
 /** At most this many runs of pages per process per step go into the page; the rest are counted. */
 export const MAX_RUNS = 256;
@@ -26,24 +31,27 @@ export interface ViewerProcess extends Omit<ProcessView, "runs"> {
   readonly moreRuns: number;
 }
 
-/** A TLB entry, and why it no longer agrees with the page table (null when it does). */
-export interface ViewerTlbEntry extends TlbView {
-  readonly stale: string | null;
-}
-
 /** One step as the page shows it. */
 export interface ViewerStep {
   readonly path: string;
+  /** "4.2" ("" at the start), as the title and the counter say it. */
+  readonly number: string;
   /** Which time round a `repeat` this is (1, 2, ...), or null outside one. */
   readonly round: number | null;
   readonly text: string;
+  /** "step 4.2, round 3 of 4: exit C 0", as the text trace titles it. */
+  readonly title: string;
+  /** Where the step list is: "step 4.2 of 5, round 3 of 4". */
+  readonly position: string;
+  /** What an expect step compared, in words, and whether it held. */
+  readonly expected: { readonly text: string; readonly held: boolean } | null;
   readonly events: readonly EventLine[];
   /** Pages that faulted during the step (the first MAX_FAULTED), to outline in the tables. */
   readonly faulted: readonly { readonly pid: number; readonly page: number; readonly resolution: string }[];
   /** The scenario's failures that happened at this step. */
   readonly failures: readonly string[];
   readonly processes: readonly ViewerProcess[];
-  readonly tlb: readonly ViewerTlbEntry[];
+  readonly tlb: readonly TlbEntryView[];
   readonly satp: StepView["satp"];
   readonly counters: Counters;
 }
@@ -61,23 +69,22 @@ export interface ViewerData {
 /** The page's data for `timeline`. */
 export function viewerData(timeline: Timeline, info: { title: string; description: string }): ViewerData {
   const r = timeline.result;
-  const times = new Map<string, number>();
-  for (const s of timeline.steps) times.set(s.path, (times.get(s.path) ?? 0) + 1);
-  const seen = new Map<string, number>();
-  const roundOf = (path: string): number | null => {
-    seen.set(path, (seen.get(path) ?? 0) + 1);
-    return times.get(path)! > 1 ? seen.get(path)! : null;
-  };
+  const rounds = roundsOf(timeline.steps);
+  const count = Math.max(0, ...timeline.steps.map((s) => Number(s.number.split(".")[0] || 0)));
   return {
     title: info.title,
     description: info.description,
     ok: r.ok && r.audit.length === 0,
     failures: r.failures,
     audit: r.audit,
-    steps: timeline.steps.map((s) => ({
+    steps: timeline.steps.map((s, i) => ({
       path: s.path,
-      round: roundOf(s.path),
+      number: s.number,
+      round: s.round,
       text: s.text,
+      title: stepTitle(s, rounds),
+      position: positionOf(s, rounds, count),
+      expected: s.expected === null ? null : { text: `Expected ${expectText(s.expected)}.`, held: s.expected.held },
       events: eventLines(s.events),
       faulted: s.events
         .flatMap((e) =>
@@ -86,7 +93,7 @@ export function viewerData(timeline: Timeline, info: { title: string; descriptio
             : [],
         )
         .slice(0, MAX_FAULTED),
-      failures: r.failures.filter((f) => f.startsWith(`${s.path} `)),
+      failures: r.failedSteps.filter((f) => f.index === i).map((f) => f.message),
       processes: s.processes.map((p) => ({
         ...p,
         runs: p.runs.slice(0, MAX_RUNS),
@@ -99,26 +106,11 @@ export function viewerData(timeline: Timeline, info: { title: string; descriptio
   };
 }
 
-/**
- * Why a TLB entry disagrees with the page table of the process holding its
- * ASID, or null when it agrees. A stale entry is what a missing sfence.vma
- * leaves behind: the hardware keeps using it.
- */
-export function staleness(e: TlbView, processes: readonly ProcessView[]): string | null {
-  const p = processes.find((q) => q.state === "running" && q.asid === e.asid && q.asid !== 0);
-  if (p === undefined) return `no running process holds ASID ${e.asid}`;
-  const run = p.runs.find((r) => e.va >= r.va && e.va < r.va + r.pages * PGSIZE);
-  if (run === undefined) return `${p.name}'s page table no longer maps this page`;
-  const frame = run.frame + (e.va - run.va) / PGSIZE;
-  if (frame !== e.frame) return `${p.name}'s page table now maps frame ${frame}`;
-  const mask = PTE_R | PTE_W | PTE_X | PTE_U;
-  if ((run.flags & mask) !== (e.flags & mask))
-    return `${p.name}'s page table now says ${perms(run.flags)}, the TLB still says ${perms(e.flags)}`;
-  return null;
-}
-
-function perms(flags: number): string {
-  return `${flags & PTE_R ? "r" : "-"}${flags & PTE_W ? "w" : "-"}${flags & PTE_X ? "x" : "-"}`;
+// "step 4.2 of 5, round 3 of 4": the step's name, with the file's count of steps.
+function positionOf(s: StepView, rounds: ReadonlyMap<string, number>, count: number): string {
+  if (s.number === "") return `${stepName("")}, before step 1 of ${count}`;
+  const round = s.round === null ? "" : `, round ${s.round} of ${rounds.get(s.path)}`;
+  return `${stepName(s.number)} of ${count}${round}`;
 }
 
 /** Escapes text for HTML, in text and in attribute values. */
@@ -166,6 +158,7 @@ export function traceViewerPage(timeline: Timeline, info: { title: string; descr
   <ol id="steps" aria-label="every step"></ol>
   <main id="step">
     <h2 id="step-title"></h2>
+    <p id="expected" hidden></p>
     <ul id="events"></ul>
     <section>
       <h3>Page tables</h3>
@@ -215,8 +208,10 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 #steps li.has-fault::after { content: " \\2022"; color: var(--fault); }
 #steps li.has-failure { color: var(--fault); }
 main { flex: 1; padding: 12px 20px 40px; min-width: 0; }
-.path { font-family: ui-monospace, "DejaVu Sans Mono", monospace; color: var(--muted); font-weight: 400; margin-right: 8px; }
 #events { margin: 0; padding-left: 18px; }
+#expected { margin: 0 0 8px; padding: 6px 10px; border-radius: 4px; font-weight: 600; max-width: 70em; }
+#expected.held { background: #e3f4e8; color: #1b5e2f; border-left: 4px solid #1b7a3a; }
+#expected.missed { background: #fdecec; color: #8a1c1c; border-left: 4px solid var(--fault); }
 #events li.fault { color: #7a2e0e; }
 #events li.failure { color: var(--fault); font-weight: 600; }
 #events li.none { color: var(--muted); list-style: none; margin-left: -18px; }
@@ -294,8 +289,8 @@ const SCRIPT = `
   function drawStepList() {
     var list = document.getElementById("steps");
     steps.forEach(function (s, i) {
-      var li = add(list, el("li", "", (s.path === "start" ? "" : s.path.replace(/^steps/, "") + " ") + s.text + roundText(s)));
-      li.title = s.path + ": " + s.text;
+      var li = add(list, el("li", "", (s.number === "" ? "" : s.number + " ") + s.text + roundText(s)));
+      li.title = s.title;
       if (s.faulted.length > 0) li.classList.add("has-fault");
       if (s.failures.length > 0) li.classList.add("has-failure");
       li.addEventListener("click", function () { show(i); });
@@ -424,18 +419,21 @@ const SCRIPT = `
   function show(i) {
     current = Math.max(0, Math.min(steps.length - 1, i));
     var s = steps[current], before = current > 0 ? steps[current - 1] : null;
-    var title = clear(document.getElementById("step-title"));
-    add(title, el("span", "path", s.path));
-    add(title, document.createTextNode(s.text + roundText(s)));
+    document.getElementById("step-title").textContent = s.title;
+    var expected = document.getElementById("expected");
+    expected.hidden = s.expected === null;
+    expected.className = s.expected === null ? "" : s.expected.held ? "held" : "missed";
+    expected.textContent = s.expected === null ? "" : (s.expected.held ? "\u2713 " : "\u2717 ") + s.expected.text;
     var events = clear(document.getElementById("events"));
     s.events.forEach(function (e) { add(events, el("li", e.kind, e.text)); });
-    s.failures.forEach(function (f) { add(events, el("li", "failure", f)); });
-    if (s.events.length + s.failures.length === 0) add(events, el("li", "none", "The kernel took no fault and made no call in this step."));
+    // a missed expect says it above; any other failure is said here
+    if (s.expected === null) s.failures.forEach(function (f) { add(events, el("li", "failure", f)); });
+    if (events.children.length === 0) add(events, el("li", "none", "The kernel took no fault and made no call in this step."));
     drawProcesses(s, before);
     drawFrames(s);
     drawTlb(s);
     drawCounters(s, before);
-    document.getElementById("position").textContent = "step " + current + " of " + (steps.length - 1);
+    document.getElementById("position").textContent = s.position;
     document.getElementById("first").disabled = document.getElementById("back").disabled = current === 0;
     document.getElementById("last").disabled = document.getElementById("forward").disabled = current === steps.length - 1;
     var items = document.getElementById("steps").children;

@@ -10,8 +10,11 @@ import { hex8 } from "../hw/_format";
 import { PTE_A, PTE_COW, PTE_D, PTE_G, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../hw/riscv";
 import { TraceEvent } from "../kernel/index";
 import { ScenarioError, loadScenario } from "../scenario/parse";
-import { PteRun, StepView, Timeline, buildTimeline } from "../scenario/timeline";
+import { ExpectOutcome, FailedStep, boundText } from "../scenario/run";
+import { stepName } from "../scenario/steps";
+import { PteRun, StepView, Timeline, TlbView, buildTimeline } from "../scenario/timeline";
 import { Scenario } from "../scenario/types";
+import { CounterChange, PageChanges, counterChanges, pageChanges, tlbChanges } from "./trace-changes";
 import { traceViewerPage } from "./trace-viewer";
 
 export interface TraceArgs {
@@ -65,10 +68,23 @@ export function traceCommand(args: TraceArgs, out: (s: string) => void = console
   return timeline.result.ok ? 0 : 1;
 }
 
-/** The whole trace as text. */
+/** At most this many lines of changed pages per process and step, and of new TLB entries; the rest are counted. */
+const MAX_RUN_LINES = 24;
+/** At most this many new TLB entries are listed per step; the rest are counted. */
+const MAX_TLB_LINES = 8;
+
+/**
+ * The whole trace as text: for each step, what the kernel did, what an
+ * expect compared, and only what changed (pages, reference counts,
+ * counters, the TLB); then the outcome.
+ */
 export function formatTimeline(t: Timeline): string {
   const lines: string[] = [];
-  for (const step of t.steps) lines.push(...formatStep(step), "");
+  const rounds = roundsOf(t.steps);
+  t.steps.forEach((step, i) => {
+    const failed = t.result.failedSteps.filter((f) => f.index === i);
+    lines.push(...formatStep(step, i === 0 ? null : t.steps[i - 1]!, rounds, failed), "");
+  });
   const r = t.result;
   lines.push(r.ok ? "every expectation held" : `FAILED: ${r.failures.length} failure(s)`);
   for (const f of r.failures) lines.push(`  ${f}`);
@@ -76,18 +92,85 @@ export function formatTimeline(t: Timeline): string {
   return lines.join("\n");
 }
 
-function formatStep(s: StepView): string[] {
-  const lines = [`== ${s.path}: ${s.text}`];
+/** How many times each step's path ran: a step in a repeat is named "round 3 of 4". */
+export function roundsOf(steps: readonly StepView[]): ReadonlyMap<string, number> {
+  const rounds = new Map<string, number>();
+  for (const s of steps) rounds.set(s.path, (rounds.get(s.path) ?? 0) + 1);
+  return rounds;
+}
+
+/** "step 4.2, round 3 of 4: exit C 0", or "the start: machine booted". */
+export function stepTitle(s: StepView, rounds: ReadonlyMap<string, number>): string {
+  return `${stepName(s.number, s.round, s.round === null ? null : (rounds.get(s.path) ?? null))}: ${s.text}`;
+}
+
+/** What an expect step compared, and whether it held: `counter cowCopies to equal 1; it is 1: held`. */
+export function expectText(o: ExpectOutcome): string {
+  const subject = typeof o.subject === "string" ? `counter ${o.subject}` : `${o.subject.proc}'s ${o.subject.figure}`;
+  return `${subject} ${boundText(o.bound)}; it is ${JSON.stringify(o.actual)}: ${o.held ? "held" : "did NOT hold"}`;
+}
+
+function formatStep(
+  s: StepView,
+  before: StepView | null,
+  rounds: ReadonlyMap<string, number>,
+  failed: readonly FailedStep[],
+): string[] {
+  const lines = [`== ${stepTitle(s, rounds)}`];
   for (const e of eventLines(s.events)) lines.push(`   ${e.text}`);
-  for (const p of s.processes) {
-    if (p.state !== "running") {
-      lines.push(`   ${p.name} (pid ${p.pid}) ${p.state}${p.killedBy ? " by " + p.killedBy : ""}`);
-      continue;
-    }
-    lines.push(`   ${p.name} (pid ${p.pid}, asid ${p.asid}, root page table in frame ${p.root}):`);
-    for (const run of p.runs) lines.push(`     ${formatRun(run)}`);
-  }
+  if (s.expected !== null) lines.push(`   expected ${expectText(s.expected)}`);
+  // a missed expect says it above; any other failure is said here
+  for (const f of failed) if (s.expected === null) lines.push(`   FAILED: ${f.message}`);
+  for (const c of pageChanges(before, s)) lines.push(...formatChanges(c));
+  const counters = counterChanges(before, s);
+  if (counters.length > 0) lines.push(`   counters: ${counters.map(formatCounter).join(", ")}`);
+  lines.push(...formatTlb(s, before));
   return lines;
+}
+
+function formatChanges(c: PageChanges): string[] {
+  const p = c.process;
+  if (c.ended)
+    return [`   ${p.name} (pid ${p.pid}) ${p.state}${p.killedBy ? " by " + p.killedBy : ""}: its memory is gone`];
+  const root = `root page table in frame ${p.root}`;
+  const head = c.isNew
+    ? `   ${p.name} (pid ${p.pid}, asid ${p.asid}, ${root}): new, ${plural(c.pages, "page")} mapped`
+    : `   ${p.name} (pid ${p.pid}, asid ${p.asid}${c.newRoot ? `, ${root} now` : ""}): ${plural(c.pages, "page")} changed`;
+  // by address, each page's old mapping just above its new one
+  const rows = [...c.was.map((r) => ({ r, word: "was" })), ...c.now.map((r) => ({ r, word: c.isNew ? "   " : "now" }))];
+  rows.sort((a, b) => a.r.va - b.r.va || (a.word === "was" ? -1 : 1));
+  const shown = rows.slice(0, MAX_RUN_LINES).map(({ r, word }) => `     ${word} ${formatRun(r)}`);
+  if (rows.length > MAX_RUN_LINES) shown.push(`     ... and ${rows.length - MAX_RUN_LINES} more lines like these`);
+  return [head, ...shown];
+}
+
+function formatCounter(c: CounterChange): string {
+  const d = c.after - c.before;
+  return `${c.name} ${c.after} (${d > 0 ? "+" : ""}${d})`;
+}
+
+// The TLB when it changed: satp's ASID, its entries, the new ones, and every stale one (each step it stays).
+function formatTlb(s: StepView, before: StepView | null): string[] {
+  const t = tlbChanges(before, s);
+  if (t.added.length === 0 && t.gone === 0 && t.stale.length === 0) return [];
+  const satp = s.satp === null ? "paging off" : `satp asid ${s.satp.asid}`;
+  const moved = [t.added.length > 0 ? `${t.added.length} new` : "", t.gone > 0 ? `${t.gone} gone` : ""];
+  const lines = [
+    `   TLB (${satp}): ${plural(t.entries.length, "entry", "entries")}${moved.some(Boolean) ? `, ${moved.filter(Boolean).join(", ")}` : ""}`,
+  ];
+  for (const e of t.added.slice(0, MAX_TLB_LINES)) if (e.stale === null) lines.push(`     new   ${formatTlbEntry(e)}`);
+  if (t.added.length > MAX_TLB_LINES) lines.push(`     ... and ${t.added.length - MAX_TLB_LINES} more new`);
+  for (const e of t.stale) lines.push(`     STALE ${formatTlbEntry(e)}: ${e.stale}`);
+  return lines;
+}
+
+/** One TLB entry: `asid 1 0x00011000 -> frame 5 rw- u`. */
+export function formatTlbEntry(e: TlbView): string {
+  return `asid ${e.asid} 0x${hex8(e.va)} -> frame ${e.frame} ${flagText(e.flags).trimEnd()}`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** One line per run: `0x00010000 +4 pages  r-x u  frames 1..4  ref 2`. */

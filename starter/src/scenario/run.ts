@@ -1,6 +1,8 @@
 // Running a scenario: boots a machine, drives its processes step by step
 // the way user programs would, checks the expectations, and reports the
-// counters and figures (scenarios.md, "oslab run FILE --json").
+// counters and figures (SCENARIOS.md, "What `oslab run` reports"). A step
+// that fails is kept as data (which step, which round, why); the sentences
+// of `failures` are made from it, naming steps as steps.ts does.
 
 import { Counters, Machine } from "../hw/machine";
 import { PGROUNDUP, PGSIZE } from "../hw/riscv";
@@ -21,9 +23,10 @@ import {
 } from "../kernel/index";
 import { record } from "../kernel/trace";
 import { showAddress } from "./address";
+import { stepName, stepNumber } from "./steps";
 import { Address, Bound, Figure, Scenario, Step } from "./types";
 
-/** A process's figures (scenarios.md, "Figures", per process). */
+/** A process's figures (SCENARIOS.md, "Figures", per process). */
 export interface ProcFigures {
   pid: number;
   minorFaults: number;
@@ -39,18 +42,51 @@ export interface Snapshot {
   processes: Record<string, ProcFigures>;
 }
 
+/** Where a step ran: its place in the file and its number and round as people count them. */
+export interface StepPlace {
+  /** Its place in the file, a key: `steps[3].steps[1]` ("start" before the first step). */
+  readonly path: string;
+  /** "4.2": the second step of the repeat that is step 4 ("" before the first step). */
+  readonly number: string;
+  /** Inside a repeat, which time round this is (from 1); null outside any. */
+  readonly round: number | null;
+  /** How many steps had run, this one included: its index in a timeline (0 is the start). */
+  readonly index: number;
+}
+
+/** A step that did not do what the scenario says, and why (a sentence of the run's). */
+export interface FailedStep extends StepPlace {
+  /** The step in a few words: `read A bss`. */
+  readonly text: string;
+  readonly message: string;
+}
+
+/** What an `expect` step compared, and whether it held. */
+export interface ExpectOutcome {
+  /** A counter's name, or a process's figure: `{ proc: "B", figure: "killedBy" }`. */
+  readonly subject: string | { readonly proc: string; readonly figure: Figure };
+  readonly bound: Bound;
+  /** The value found (an expect about a process never created compares nothing: it has no outcome). */
+  readonly actual: number | string | null;
+  readonly held: boolean;
+}
+
 export interface ScenarioResult extends Snapshot {
   ok: boolean;
+  /** One sentence per failed step (`failedSteps` as text): `step 3 (read A bss): read [0] ...`. */
   failures: string[];
+  /** The failed steps as data, in the order they failed. */
+  failedSteps: FailedStep[];
   snapshots: Record<string, Snapshot>;
   /** Broken kernel invariants after the run (see kernel/audit.ts); empty when sound. */
   audit: string[];
 }
 
 /** What a step hook sees: where the run is and what it has bound. */
-export interface StepContext {
-  readonly path: string;
+export interface StepContext extends StepPlace {
   readonly step: Step;
+  /** For an `expect` step, what it compared; null for any other step. */
+  readonly expected: ExpectOutcome | null;
   readonly machine: Machine;
   readonly processes: ReadonlyMap<string, Proc>;
   readonly labels: (name: string) => ReadonlyMap<string, number>;
@@ -82,7 +118,10 @@ class Run {
   readonly #machine: Machine;
   readonly #bound = new Map<string, Binding>();
   readonly #killedAt = new Map<Proc, string>();
-  readonly #failures: string[] = [];
+  readonly #failures: FailedStep[] = [];
+  readonly #rounds = new Map<string, number>();
+  #index = 0;
+  #expected: ExpectOutcome | null = null;
   readonly #snapshots: Record<string, Snapshot> = {};
   #stopped = false;
 
@@ -101,8 +140,8 @@ class Run {
   }
 
   result(): ScenarioResult {
-    this.#hook("start", { op: "snapshot", label: "start" });
-    this.#steps(this.#scenario.steps, "steps");
+    this.#hook({ path: "start", number: "", round: null, index: 0 }, { op: "snapshot", label: "start" });
+    this.#steps(this.#scenario.steps, "steps", "");
     let problems: string[] = [];
     try {
       problems = audit();
@@ -111,45 +150,55 @@ class Run {
     }
     return {
       ok: this.#failures.length === 0,
-      failures: this.#failures,
+      failures: this.#failures.map(failureText),
+      failedSteps: this.#failures,
       ...this.#snapshot(),
       snapshots: this.#snapshots,
       audit: problems,
     };
   }
 
-  #steps(steps: readonly Step[], prefix: string): void {
+  // The steps of the file (parent "") or of the repeat that is step `parent`.
+  #steps(steps: readonly Step[], prefix: string, parent: string): void {
     for (let i = 0; i < steps.length && !this.#stopped; i++) {
-      const path = `${prefix}[${i}]`;
       const step = steps[i]!;
-      if (step.op !== "repeat") record({ kind: "step", index: i, path });
+      const place = this.#place(`${prefix}[${i}]`, stepNumber(parent, i), parent !== "", step);
+      if (step.op !== "repeat") record({ kind: "step", index: i, path: place.path });
+      this.#expected = null;
       try {
-        this.#step(step, path);
+        this.#step(step, place);
       } catch (e) {
-        if (e instanceof StepFailure) {
-          this.#failures.push(`${path} (${describe(step)}): ${e.message}`);
-        } else {
-          this.#failures.push(`${path} (${describe(step)}): ${errorText(e)}`);
-          this.#stopped = true;
-        }
+        const message = e instanceof StepFailure ? e.message : errorText(e);
+        this.#failures.push({ ...place, text: describe(step), message });
+        if (!(e instanceof StepFailure)) this.#stopped = true;
       }
-      if (step.op !== "repeat") this.#hook(path, step);
+      if (step.op !== "repeat") this.#hook(place, step);
     }
   }
 
-  #hook(path: string, step: Step): void {
+  // Where a step runs now; a repeat itself takes no place in a timeline.
+  #place(path: string, number: string, inRepeat: boolean, step: Step): StepPlace {
+    const round = (this.#rounds.get(path) ?? 0) + 1;
+    this.#rounds.set(path, round);
+    if (step.op !== "repeat") this.#index++;
+    return { path, number, round: inRepeat ? round : null, index: this.#index };
+  }
+
+  #hook(place: StepPlace, step: Step): void {
     if (this.#options.onStep === undefined) return;
     const processes = new Map([...this.#bound].map(([n, b]) => [n, b.proc]));
     this.#options.onStep({
-      path,
+      ...place,
       step,
+      expected: this.#expected,
       machine: this.#machine,
       processes,
       labels: (name) => this.#bound.get(name)?.labels ?? new Map(),
     });
   }
 
-  #step(step: Step, path: string): void {
+  #step(step: Step, place: StepPlace): void {
+    const at = stepName(place.number, place.round); // where a kill is said to have happened
     switch (step.op) {
       case "spawn": {
         const p = spawn(step.image, this.#scenario.images[step.image]!);
@@ -175,19 +224,19 @@ class Run {
       case "write": {
         const b = this.#use(step.proc);
         const va = this.#resolve(b, step.addr, step.bytes.length);
-        this.#afterAccess(b, path, this.#machine.store(va, Uint8Array.from(step.bytes)));
+        this.#afterAccess(b, at, this.#machine.store(va, Uint8Array.from(step.bytes)));
         return;
       }
       case "memset": {
         const b = this.#use(step.proc);
         const va = this.#resolve(b, step.addr, step.bytes);
-        this.#afterAccess(b, path, this.#machine.fill(va, step.value, step.bytes));
+        this.#afterAccess(b, at, this.#machine.fill(va, step.value, step.bytes));
         return;
       }
       case "touch":
-        return this.#touch(step, path);
+        return this.#touch(step, at);
       case "read":
-        return this.#read(step, path);
+        return this.#read(step, at);
       case "fork": {
         const b = this.#use(step.proc);
         const child = fork(b.proc);
@@ -207,9 +256,10 @@ class Run {
         exit(this.#use(step.proc).proc, step.status);
         return;
       case "wait":
-        return this.#wait(step, path);
+        return this.#wait(step, at);
       case "repeat":
-        for (let t = 0; t < step.times && !this.#stopped; t++) this.#steps(step.steps, `${path}.steps`);
+        for (let t = 0; t < step.times && !this.#stopped; t++)
+          this.#steps(step.steps, `${place.path}.steps`, place.number);
         return;
       case "snapshot":
         this.#snapshots[step.label] = this.#snapshot();
@@ -219,21 +269,21 @@ class Run {
     }
   }
 
-  #touch(step: Extract<Step, { op: "touch" }>, path: string): void {
+  #touch(step: Extract<Step, { op: "touch" }>, at: string): void {
     const b = this.#use(step.proc);
     const base = this.#resolve(b, step.addr, step.pages === 0 ? 0 : (step.pages - 1) * PGSIZE + 1);
     for (let i = 0; i < step.pages; i++) {
       const va = base + i * PGSIZE;
       const r = step.access === "write" ? this.#machine.store(va, TOUCH_BYTE) : this.#machine.load(va, 1);
-      if (this.#afterAccess(b, path, r instanceof Uint8Array ? "ok" : r) !== "ok") return;
+      if (this.#afterAccess(b, at, r instanceof Uint8Array ? "ok" : r) !== "ok") return;
     }
   }
 
-  #read(step: Extract<Step, { op: "read" }>, path: string): void {
+  #read(step: Extract<Step, { op: "read" }>, at: string): void {
     const b = this.#use(step.proc);
     const va = this.#resolve(b, step.addr, step.bytes);
     const r = this.#machine.load(va, step.bytes);
-    this.#afterAccess(b, path, r instanceof Uint8Array ? "ok" : r);
+    this.#afterAccess(b, at, r instanceof Uint8Array ? "ok" : r);
     if (step.expect === undefined) return;
     if (!(r instanceof Uint8Array)) {
       throw new StepFailure(`the read did not complete: the process was killed by ${b.proc.killedBy ?? "a signal"}`);
@@ -247,13 +297,13 @@ class Run {
     }
   }
 
-  #wait(step: Extract<Step, { op: "wait" }>, path: string): void {
+  #wait(step: Extract<Step, { op: "wait" }>, at: string): void {
     const b = this.#use(step.proc);
     const addr = step.statusAddr === undefined ? null : this.#resolve(b, step.statusAddr, 4);
     const child = wait(b.proc, addr);
     // killed by a fault in its own copyout: recorded as any kill, not a failed step
     if (!alive(b.proc)) {
-      this.#killedAt.set(b.proc, path);
+      this.#killedAt.set(b.proc, at);
       return;
     }
     if (child === "ECHILD")
@@ -272,19 +322,23 @@ class Run {
   }
 
   #expect(step: Extract<Step, { op: "expect" }>): void {
-    let value: number | string | null;
-    let what: string;
+    const bound = boundOf(step);
     if ("counter" in step) {
-      value = this.#machine.counters()[step.counter];
-      what = `counter ${step.counter}`;
-    } else {
-      const b = this.#bound.get(step.proc);
-      if (b === undefined) throw new StepFailure(`process ${step.proc} was never created (its fork or spawn failed)`);
-      value = figuresOf(b.proc)[step.figure as Figure];
-      what = `${step.proc}'s ${step.figure}`;
+      const value = this.#machine.counters()[step.counter];
+      return this.#compare({ subject: step.counter, bound, actual: value }, `counter ${step.counter}`);
     }
-    const miss = missedBound(value, step);
-    if (miss !== null) throw new StepFailure(`${what} is ${JSON.stringify(value)}, expected ${miss}`);
+    const subject = { proc: step.proc, figure: step.figure as Figure };
+    const b = this.#bound.get(step.proc);
+    if (b === undefined) throw new StepFailure(`process ${step.proc} was never created (its fork or spawn failed)`);
+    const value = figuresOf(b.proc)[subject.figure];
+    this.#compare({ subject, bound, actual: value }, `${step.proc}'s ${step.figure}`);
+  }
+
+  // Keeps what an expect compared for the step's hook; fails the step when the bound is missed.
+  #compare(outcome: Omit<ExpectOutcome, "held">, what: string): void {
+    const miss = missedBound(outcome.actual, outcome.bound);
+    this.#expected = { ...outcome, held: miss === null };
+    if (miss !== null) throw new StepFailure(`${what} is ${JSON.stringify(outcome.actual)}, expected ${miss}`);
   }
 
   #bind(name: string, proc: Proc, labels: Map<string, number>): void {
@@ -320,8 +374,8 @@ class Run {
     return va;
   }
 
-  #afterAccess(b: Binding, path: string, outcome: "ok" | "killed" | "failed"): "ok" | "killed" | "failed" {
-    if (outcome === "killed") this.#killedAt.set(b.proc, path);
+  #afterAccess(b: Binding, at: string, outcome: "ok" | "killed" | "failed"): "ok" | "killed" | "failed" {
+    if (outcome === "killed") this.#killedAt.set(b.proc, at);
     return outcome;
   }
 
@@ -358,6 +412,30 @@ function builtinLabels(p: Proc): Map<string, number> {
 /** The figures of `p` now (frozen if it has exited or was killed). */
 export function figuresOf(p: Proc): ProcFigures {
   return { pid: p.pid, minorFaults: p.minorFaults, ...resident(p), state: p.state, killedBy: p.killedBy };
+}
+
+// The bound an expect step gives, without its other fields.
+function boundOf(step: Bound): Bound {
+  const { equals, atMost, atLeast } = step;
+  return {
+    ...(equals !== undefined ? { equals } : {}),
+    ...(atMost !== undefined ? { atMost } : {}),
+    ...(atLeast !== undefined ? { atLeast } : {}),
+  };
+}
+
+/** A whole bound as words, after "expected": `to equal 1`, `at least 2 and at most 5`. */
+export function boundText(b: Bound): string {
+  const words: string[] = [];
+  if (b.equals !== undefined) words.push(`to equal ${JSON.stringify(b.equals)}`);
+  if (b.atLeast !== undefined) words.push(`at least ${b.atLeast}`);
+  if (b.atMost !== undefined) words.push(`at most ${b.atMost}`);
+  return words.join(" and ");
+}
+
+/** A failed step as one sentence: `step 4.2, round 3 (wait P): no child of P has exited ...`. */
+export function failureText(f: FailedStep): string {
+  return `${stepName(f.number, f.round)} (${f.text}): ${f.message}`;
 }
 
 // Null when `value` meets the bound, else the bound as words.

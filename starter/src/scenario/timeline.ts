@@ -15,7 +15,7 @@ import {
   tablePages,
   traceEvents,
 } from "../kernel/index";
-import { ScenarioResult, StepContext, describe, runScenario } from "./run";
+import { ExpectOutcome, ScenarioResult, StepContext, describe, runScenario } from "./run";
 import { Scenario } from "./types";
 
 /**
@@ -58,8 +58,14 @@ export interface TlbView {
 }
 
 export interface StepView {
+  /** The step's place in the file, a key: `steps[3].steps[1]`, or "start". */
   readonly path: string;
+  /** Its number and round as every message names it (steps.ts): "4.2" and 3; "" and null at the start. */
+  readonly number: string;
+  readonly round: number | null;
   readonly text: string;
+  /** For an `expect` step, what it compared and whether it held. */
+  readonly expected: ExpectOutcome | null;
   readonly events: readonly TraceEvent[];
   readonly processes: readonly ProcessView[];
   readonly tlb: readonly TlbView[];
@@ -106,7 +112,10 @@ function viewOf(ctx: StepContext, events: readonly TraceEvent[]): StepView {
   const satp = ctx.machine.satp;
   return {
     path: ctx.path,
+    number: ctx.number,
+    round: ctx.round,
     text: ctx.path === "start" ? "machine booted" : describe(ctx.step),
+    expected: ctx.expected,
     events: events.filter((e) => e.kind !== "step"),
     processes,
     tlb: ctx.machine.tlbEntries().map((e) => ({
@@ -136,26 +145,30 @@ function leakedFrames(): LeakedFrame[] {
 
 /** The mappings of `pagetable` grouped into runs of similar pages. */
 export function runsOf(pagetable: number): PteRun[] {
-  const runs: PteRun[] = [];
-  let cur: { va: number; pages: number; flags: number; frame: number; ref: number } | null = null;
-  for (const m of mappings(pagetable)) {
-    const pa = PTE2PA(m.pte);
-    const frame = pa / PGSIZE;
-    const flags = m.pte & 0x3ff;
-    const ref = krefcnt(pa);
-    if (
-      cur !== null &&
-      m.va === cur.va + cur.pages * PGSIZE &&
-      flags === cur.flags &&
-      ref === cur.ref &&
-      frame === cur.frame + cur.pages
-    ) {
-      cur.pages++;
-      continue;
-    }
-    if (cur !== null) runs.push(cur);
-    cur = { va: m.va, pages: 1, flags, frame, ref };
+  return groupRuns(
+    mappings(pagetable).map((m) => {
+      const pa = PTE2PA(m.pte);
+      return { va: m.va, frame: pa / PGSIZE, flags: m.pte & 0x3ff, ref: krefcnt(pa) };
+    }),
+  );
+}
+
+/** One page's mapping: its address, frame, PTE flags and the frame's reference count. */
+export type PageView = Omit<PteRun, "pages">;
+
+/** Pages (by ascending address) grouped into runs: consecutive pages alike, on consecutive frames. */
+export function groupRuns(pages: Iterable<PageView>): PteRun[] {
+  const runs: { va: number; pages: number; flags: number; frame: number; ref: number }[] = [];
+  for (const p of pages) {
+    const cur = runs[runs.length - 1];
+    const joins =
+      cur !== undefined &&
+      p.va === cur.va + cur.pages * PGSIZE &&
+      p.flags === cur.flags &&
+      p.ref === cur.ref &&
+      p.frame === cur.frame + cur.pages;
+    if (joins) cur.pages++;
+    else runs.push({ ...p, pages: 1 });
   }
-  if (cur !== null) runs.push(cur);
   return runs;
 }
