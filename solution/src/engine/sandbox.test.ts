@@ -3,7 +3,7 @@ import path from "node:path";
 import ts from "typescript";
 import * as riscv from "../hw/riscv";
 import { EngineLimit } from "./limits";
-import { loadQuickJS } from "./quickjs";
+import { newQuickJS } from "./quickjs";
 import { Sandbox, SandboxOptions, ThrownValue } from "./sandbox";
 
 class NotImplemented extends Error {
@@ -45,8 +45,9 @@ const PURE = ts.transpileModule(readFileSync(path.join(__dirname, "..", "hw", "r
   compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS },
 }).outputText;
 
+// each sandbox gets a QuickJS instance of its own: what one test allocates is no other's
 async function sandbox(body: string, options: Partial<SandboxOptions> = {}): Promise<Sandbox> {
-  const s = new Sandbox(await loadQuickJS(), {
+  const s = new Sandbox(await newQuickJS(), {
     defs,
     pureSource: PURE,
     files: [{ rel: "src/kernel/cow.ts", js: compile(body) }],
@@ -124,6 +125,78 @@ test("allocating without end fails with the memory limit", async () => {
 export function f(): void { for (let i = 0; ; i++) keep.push({ i, list: [i, i + 1] }); }`);
   expect(() => (s.exports("src/kernel/cow.ts").f as () => void)()).toThrow(/memory/);
   expect(s.limitHit?.kind).toBe("memory");
+});
+
+describe("memory: the engine's WebAssembly memory is capped, so every allocation counts", () => {
+  const MIB32 = { steps: 100_000, memoryBytes: 32 << 20, stackBytes: 256 << 10 };
+  /** A loop that keeps `make`'s value each turn and tells the kernel how many it has (readPte(n)), until it fails. */
+  const keeps = (make: string) => `import { readPte } from "./defs";
+const keep: unknown[] = [];
+export function f(): void { for (let n = 1; ; n++) { keep.push(${make}); readPte(n); } }
+export function g(): number { return new Array(1 << 20).fill(1).length; }`;
+  const run = async (make: string) => {
+    const s = await sandbox(keeps(make), { limits: MIB32 });
+    calls.length = 0;
+    let caught: unknown;
+    try {
+      (s.exports("src/kernel/cow.ts").f as () => void)();
+    } catch (e) {
+      caught = e;
+    }
+    return { s, caught, kept: calls.length, steps: s.steps };
+  };
+
+  test.each([
+    ["big arrays filled by native code (no interrupt poll inside)", "new Array(1 << 20).fill(7)"],
+    ["typed arrays", "new Uint8Array(4 << 20).fill(1)"],
+    ["long strings", `"ab".repeat(1 << 21)`],
+  ])("allocating %s without end fails at the memory limit, at the same point every time", async (_what, make) => {
+    const first = await run(make);
+    expect(first.caught).toBeInstanceOf(EngineLimit);
+    expect((first.caught as Error).message).toBe(
+      "Your code used more than 32 MiB of memory in the engine and was stopped: something allocates without end?",
+    );
+    expect(first.s.limitHit?.kind).toBe("memory");
+    expect(first.kept).toBeGreaterThan(0);
+    expect(first.kept * 4).toBeLessThan(32); // each value holds 4 MiB or more: the limit came within 32 MiB
+    const again = await run(make);
+    expect([again.kept, again.steps]).toEqual([first.kept, first.steps]);
+  });
+
+  test("running out of memory fails the call even when the code catches it", async () => {
+    const s = await sandbox(
+      `const keep: unknown[] = [];
+export function f(): number {
+  try { for (;;) keep.push(new Uint8Array(8 << 20)); } catch (e) { keep.length = 0; }
+  return 1;
+}`,
+      { limits: MIB32 },
+    );
+    expect(() => (s.exports("src/kernel/cow.ts").f as () => number)()).toThrow(EngineLimit);
+    expect(s.limitHit?.kind).toBe("memory");
+  });
+
+  test("after a unit that ran out of memory, the next unit has its memory back (a fresh engine)", async () => {
+    const { s } = await run("new Array(1 << 20).fill(7)");
+    expect(s.limitHit?.kind).toBe("memory");
+    s.startUnit(2);
+    expect((s.exports("src/kernel/cow.ts").g as () => number)()).toBe(1 << 20);
+    expect(s.limitHit).toBeNull();
+  });
+
+  test("an instance whose memory already passed a sandbox's limit is refused, saying so", async () => {
+    const quickjs = await newQuickJS();
+    const options = { defs, pureSource: PURE, files: [{ rel: "src/kernel/cow.ts", js: compile(keeps("[]")) }] };
+    const big = new Sandbox(quickjs, { ...options, limits: { ...MIB32, memoryBytes: 64 << 20 } });
+    big.startUnit(1);
+    (big.exports("src/kernel/cow.ts").g as () => number)(); // grows the memory past 16 MiB
+    (big.exports("src/kernel/cow.ts").g as () => number)();
+    const small = new Sandbox(quickjs, { ...options, limits: { ...MIB32, memoryBytes: 16 << 20 } });
+    small.startUnit(1);
+    expect(() => small.exports("src/kernel/cow.ts")).toThrow(
+      /^Cannot start the engine: its QuickJS instance already holds \d+ MiB, more than the 16 MiB limit/,
+    );
+  });
 });
 
 test("a recursion that never ends fails with the stack limit", async () => {
@@ -222,4 +295,51 @@ export function getter(): unknown { return { get x() { throw new Error("no"); } 
   expect((e.cycle as () => unknown)()).toBeUndefined();
   expect((e.big as () => unknown)()).toBeUndefined();
   expect((e.getter as () => unknown)()).toBeUndefined();
+});
+
+describe("promise callbacks run when the call returns to the kernel, as Node runs them once its stack is empty", () => {
+  test("an async function's rest, after await, has run when the next call comes", async () => {
+    const s = await sandbox(`import { readPte } from "./defs";
+const log: string[] = [];
+export async function f(): Promise<void> { log.push("before"); await null; log.push("after"); readPte(7); }
+export function g(): string[] { return log; }`);
+    calls.length = 0;
+    (s.exports("src/kernel/cow.ts").f as () => unknown)();
+    expect(calls).toEqual([["readPte", 7]]);
+    expect((s.exports("src/kernel/cow.ts").g as () => string[])()).toEqual(["before", "after"]);
+  });
+
+  test("each callback is a step: a callback that queues itself without end is stopped, and the next unit runs", async () => {
+    const s = await sandbox(`const spin = (): void => { void Promise.resolve().then(spin); };
+export function f(): void { spin(); }
+export function g(): number { return 1; }`);
+    expect(() => (s.exports("src/kernel/cow.ts").f as () => void)()).toThrow(EngineLimit);
+    expect(s.limitHit?.kind).toBe("steps");
+    const first = s.steps;
+    s.startUnit(1);
+    expect((s.exports("src/kernel/cow.ts").g as () => number)()).toBe(1);
+    expect(s.limitHit).toBeNull();
+    expect(() => (s.exports("src/kernel/cow.ts").f as () => void)()).toThrow(EngineLimit);
+    expect(s.steps).toBe(first);
+  });
+});
+
+describe("a value handed back is copied out with its depth bounded, so no depth overflows the host's stack", () => {
+  const NESTED = `export function f(levels: number): unknown { let o: unknown = 0; for (let i = 0; i < levels; i++) o = { o }; return o; }
+export function g(): number { return 1; }`;
+
+  test("a value nested 100,000 levels deep reaches the host as undefined, and the unit goes on", async () => {
+    const s = await sandbox(NESTED);
+    expect((s.exports("src/kernel/cow.ts").f as (n: number) => unknown)(100_000)).toBeUndefined();
+    expect((s.exports("src/kernel/cow.ts").g as () => number)()).toBe(1);
+    expect(s.limitHit).toBeNull();
+  });
+
+  test("objects nested 100 deep are copied, 101 are not", async () => {
+    const f = (await sandbox(NESTED)).exports("src/kernel/cow.ts").f as (n: number) => unknown;
+    let inner = f(100);
+    for (let i = 1; i < 100; i++) inner = (inner as { o: unknown }).o;
+    expect(inner).toEqual({ o: 0 });
+    expect(f(101)).toBeUndefined();
+  });
 });

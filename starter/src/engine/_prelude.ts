@@ -48,6 +48,9 @@ export function enginePrelude(host: HostDispatch, print: (text: string) => void)
   const defineProperty = Object.defineProperty;
   const isProto = Function.prototype.call.bind(Object.prototype.isPrototypeOf) as (p: object, v: unknown) => boolean;
   const errorProto = E.prototype;
+  const callOf = Function.prototype.call;
+  const weakGet = callOf.bind(WeakMap.prototype.get) as (m: WeakMap<object, number>, k: object) => number | undefined;
+  const weakSet = callOf.bind(WeakMap.prototype.set) as (m: WeakMap<object, number>, k: object, v: number) => void;
   const ids = new WeakMap<object, number>();
   const twins = new Map<string, new (message: string) => Error>();
   const twinNames = new WeakMap<object, string>();
@@ -103,6 +106,29 @@ export function enginePrelude(host: HostDispatch, print: (text: string) => void)
     }
     print(line);
   };
+  // JSON text of a value for the host, or undefined when it is no plain data: a cycle, a BigInt, a Proxy
+  // or getter that throws, or objects and arrays nested more than MAX_DEPTH deep (JSON.stringify recurses on
+  // the host's own stack, which a value nested 100,000 deep overflows). The replacer sees each value before
+  // its children, with its holder as `this`.
+  const MAX_DEPTH = 100;
+  const depths = new WeakMap<object, number>();
+  const tooDeep = {};
+  const bounded = function (this: object, _key: string, v: unknown): unknown {
+    if (typeof v === "object" && v !== null) {
+      const depth = (weakGet(depths, this) ?? 0) + 1;
+      if (depth > MAX_DEPTH) throw tooDeep;
+      weakSet(depths, v, depth);
+    }
+    return v;
+  };
+  const copyOut = (v: unknown): string | undefined => {
+    try {
+      return stringify(v, bounded) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
   const console = freeze({ log, info: log, warn: log, error: log, debug: log, trace: log });
   defineProperty(G, "console", { value: console, writable: false, configurable: false });
 
@@ -207,7 +233,7 @@ export function enginePrelude(host: HostDispatch, print: (text: string) => void)
           const v = exp[k];
           return typeof v === "function"
             ? { name: k, kind: "function", json: null }
-            : { name: k, kind: "value", json: stringify(v) ?? null };
+            : { name: k, kind: "value", json: copyOut(v) ?? null };
         });
       return stringify({ exports: list, failure });
     },
@@ -218,12 +244,8 @@ export function enginePrelude(host: HostDispatch, print: (text: string) => void)
       for (let i = 0; i < args.length; i++) if (jsonMask & (1 << i)) args[i] = parse(args[i] as string);
       const r = f(...args);
       if (r === null || r === undefined || typeof r === "number" || typeof r === "boolean") return r;
-      // a value that is no plain data (a cycle, a BigInt, a Proxy or getter that throws) reaches the kernel as undefined
-      try {
-        return stringify(r) ?? undefined;
-      } catch {
-        return undefined;
-      }
+      // a value that is no plain data (a cycle, a BigInt, a Proxy or getter that throws, too deep) reaches the kernel as undefined
+      return copyOut(r);
     },
     describe,
     makeError(cls, name, message, id) {

@@ -6,12 +6,18 @@
 export interface EngineLimits {
   /**
    * Engine steps one unit may take. A step is one call from the student's
-   * code into the kernel ("./defs"), and the engine's interpreter counts
-   * STEPS_PER_POLL more each time it polls for interruption (every few
-   * thousand jumps and calls of the student's own code).
+   * code into the kernel ("./defs") or one promise callback run, and the
+   * engine's interpreter counts STEPS_PER_POLL more each time it polls for
+   * interruption (every few thousand jumps and calls of the student's own
+   * code).
    */
   readonly steps: number;
-  /** Bytes the engine's heap may hold (the student's objects, arrays and strings). */
+  /**
+   * Bytes the engine's memory may hold in all: the student's objects,
+   * arrays and strings, and about 5 MiB of QuickJS's own data and stack
+   * (its WebAssembly memory, which starts at 16 MiB, the least this limit
+   * can be; an allocation that would pass it fails).
+   */
   readonly memoryBytes: number;
   /** Bytes of the engine's stack (how deep the student's calls may nest). */
   readonly stackBytes: number;

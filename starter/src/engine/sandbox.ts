@@ -12,15 +12,19 @@
 // with what it is given. An error crosses as a new error of the other side
 // (NotImplemented and KernelPanic keep their class), and a host error that
 // comes back is the very same object. Every call into the engine runs under
-// EngineLimits: an interrupt handler counts steps, the runtime caps memory
-// and stack. A failure of the engine itself (the WebAssembly's own stack
-// overflowing) throws the engine away; the next call builds a fresh one.
+// EngineLimits: an interrupt handler counts steps, the WebAssembly memory
+// is capped (quickjs.ts), the runtime caps the stack. The promise callbacks
+// a call queued run when it returns to the host, as Node runs them once its
+// stack is empty. A failure of the engine itself (the WebAssembly's own
+// stack overflowing) throws the engine away, as does a unit that ran out of
+// memory or left callbacks queued; the next call builds a fresh one.
 
 import { SourceMap } from "node:module";
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten-core";
 import { newHostFunction } from "./_bridge";
 import { enginePrelude } from "./_prelude";
 import { EngineLimit, EngineLimits, LimitKind, STEPS_PER_POLL } from "./limits";
+import { EngineMemory, engineMemory } from "./quickjs";
 
 export interface SandboxOptions {
   /** The host module the student's `./defs` stands for: its functions run on the host. */
@@ -89,10 +93,16 @@ export class Sandbox {
   #steps = 0;
   #limit: EngineLimit | null = null;
   #seed = 1;
+  readonly #memory: EngineMemory;
+  /** Allocations the memory's cap had refused when the unit started: one more, and the unit is out of memory. */
+  #refusedBefore = 0;
+  /** Calls from the host into the engine under way (the promise callbacks run when the outermost returns). */
+  #depth = 0;
 
   constructor(quickjs: QuickJSWASMModule, options: SandboxOptions) {
     this.#quickjs = quickjs;
     this.#options = options;
+    this.#memory = engineMemory(quickjs);
     this.#manifest = this.#describeDefs();
   }
 
@@ -108,8 +118,10 @@ export class Sandbox {
 
   /** Starts a unit (a test, a scenario): a fresh step budget, Math.random seeded with `seed`. */
   startUnit(seed: number): void {
+    this.#freshAfterLimit();
     this.#steps = 0;
     this.#limit = null;
+    this.#refusedBefore = this.#memory.refused;
     this.#thrown.clear();
     this.#seed = seed >>> 0;
     if (this.#engine !== null) this.#call(this.#engine.privileged.seed, [this.#engine.context.newNumber(this.#seed)]);
@@ -126,7 +138,7 @@ export class Sandbox {
     if (out === undefined) {
       out = { __esModule: true };
       this.#exports.set(rel, out);
-      const list = this.#load(rel);
+      const list = this.#outermost(() => this.#load(rel));
       if (list.failure !== null) this.#failures.set(rel, list.failure);
       for (const e of list.exports) {
         if (e.kind === "value") out[e.name] = e.json === null ? undefined : JSON.parse(e.json);
@@ -175,6 +187,7 @@ export class Sandbox {
   // A fresh runtime and context, the prelude run, "./defs" defined, Math.random seeded.
   #build(): Engine {
     const { limits } = this.#options;
+    this.#capMemory();
     const runtime = this.#quickjs.newRuntime();
     runtime.setMemoryLimit(limits.memoryBytes);
     runtime.setMaxStackSize(limits.stackBytes);
@@ -215,6 +228,62 @@ export class Sandbox {
     r.value.dispose();
     this.#call(privileged.seed, [context.newNumber(this.#seed)]);
     return engine;
+  }
+
+  // --- memory and promise callbacks -------------------------------------------
+
+  // The instance's memory held to this sandbox's limit; an instance already past it cannot be held to it.
+  #capMemory(): void {
+    this.#memory.cap = this.#options.limits.memoryBytes;
+    if (this.#memory.bytes() > this.#memory.cap)
+      throw new Error(
+        `Cannot start the engine: its QuickJS instance already holds ${mib(this.#memory.bytes())} MiB, more than the ${mib(this.#memory.cap)} MiB limit (give each sandbox an instance of its own, newQuickJS())`,
+      );
+  }
+
+  // An engine whose last unit ran out of memory (its heap full of what the code kept) or left promise callbacks queued is thrown away.
+  #freshAfterLimit(): void {
+    const e = this.#engine;
+    if (e !== null && (this.#limit?.kind === "memory" || e.runtime.hasPendingJob())) this.#discard();
+  }
+
+  /**
+   * Runs `call`, a call from the host into the engine; when it is the
+   * outermost, then runs the promise callbacks the student's code queued
+   * (its own stack is empty, as Node's is when it runs them), even when
+   * the call threw. A budget that runs out meanwhile is thrown.
+   */
+  #outermost<T>(call: () => T): T {
+    this.#depth++;
+    try {
+      return call();
+    } finally {
+      this.#depth--;
+      if (this.#depth === 0) this.#runJobs();
+    }
+  }
+
+  // Runs queued promise callbacks until none is left, each one a step (a callback that queues itself runs out of steps).
+  #runJobs(): void {
+    const e = this.#engine;
+    if (e === null || this.#limit !== null) return;
+    this.#depth++; // a call into the engine from a callback is not the outermost
+    try {
+      while (!this.#over("steps") && e.runtime.hasPendingJob()) {
+        let r;
+        try {
+          r = e.runtime.executePendingJobs(Math.min(JOBS_AT_ONCE, this.#options.limits.steps - this.#steps + 1));
+        } catch (err) {
+          throw this.#failedInside(err);
+        }
+        // a callback's own error rejects its promise; what a job throws is a budget, or the engine's error
+        if (r.error !== undefined) throw this.#fromEngineError(r.error);
+        this.#steps += r.value;
+      }
+    } finally {
+      this.#depth--;
+    }
+    if (this.#limit !== null) throw this.#limit;
   }
 
   #discard(): void {
@@ -294,7 +363,7 @@ export class Sandbox {
   // --- calls from the host into the engine ------------------------------------
 
   #wrapExport(rel: string, name: string): (...args: unknown[]) => unknown {
-    return (...args: unknown[]): unknown => this.#invoke(rel, name, args);
+    return (...args: unknown[]): unknown => this.#outermost(() => this.#invoke(rel, name, args));
   }
 
   #invoke(rel: string, name: string, args: readonly unknown[]): unknown {
@@ -352,16 +421,25 @@ export class Sandbox {
       this.stats.calls++;
       this.stats.callMs += performance.now() - t0;
     } catch (e) {
-      // the engine failed inside (its WebAssembly's own stack, most likely): it cannot be trusted to go on
-      this.#discard();
-      throw this.#hit((e as Error | null)?.name === "RangeError" ? "stack" : "memory"); // by name: the engine may live in another realm (Jest)
+      throw this.#failedInside(e);
     } finally {
       args.forEach((h, i) => i >= keep && h.alive && h.dispose()); // the first `keep` are kept names
     }
     if (r.error !== undefined) throw this.#fromEngineError(r.error);
+    if (this.#over("steps")) {
+      // a budget ran out and the student's code caught it: the call fails all the same
+      r.value.dispose();
+      throw this.#limit!;
+    }
     const v = plain(c, r.value);
     r.value.dispose();
     return v;
+  }
+
+  // The engine failed inside (its WebAssembly's own stack, most likely): it cannot be trusted to go on.
+  #failedInside(e: unknown): EngineLimit {
+    this.#discard();
+    return this.#hit((e as Error | null)?.name === "RangeError" ? "stack" : "memory"); // by name: the engine may live in another realm (Jest)
   }
 
   #fromEngineError(handle: QuickJSHandle): unknown {
@@ -394,9 +472,11 @@ export class Sandbox {
     return out;
   }
 
+  // Whether the unit is over a budget: `kind`, or memory (an allocation the cap refused, even one the code caught).
   #over(kind: LimitKind): boolean {
     if (this.#limit !== null) return true;
     if (kind === "steps" && this.#steps > this.#options.limits.steps) this.#hit("steps");
+    else if (this.#memory.refused !== this.#refusedBefore) this.#hit("memory");
     return this.#limit !== null;
   }
 
@@ -422,6 +502,13 @@ export class Sandbox {
 
 /** What a call into the kernel throws into the engine once the unit is over its steps: the engine's Error("interrupted"). */
 const INTERRUPTED = Symbol("interrupted");
+
+/** Promise callbacks run at once before the budgets are looked at again (each a step: the count ran is exact). */
+const JOBS_AT_ONCE = 16;
+
+function mib(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(0);
+}
 
 /** The engine's string `text`, made once per engine and kept. */
 function nameOf(engine: Engine, text: string): QuickJSHandle {
