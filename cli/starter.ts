@@ -7,9 +7,10 @@
 
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { EditPoint, Lab, loadLab } from "../labs/lab";
+import { EditPoint, Lab, loadLab, repoRoot } from "../labs/lab";
 import { GRADING_FILE } from "../solution/tests/engine/_grading";
 import { checkGradingFile, writeGradingFile } from "./_grading-file";
+import { checkScenarioCopies, scenarioCopies, writeScenarioCopies } from "./_scenario-copies";
 
 /** Folders that are never copied and never compared (installs and build output). */
 const IGNORED_DIRS = new Set(["node_modules", "dist", "coverage", ".stryker-tmp"]);
@@ -170,15 +171,21 @@ export function writeStarter(files: StarterFiles, dir: string): string[] {
   return changed;
 }
 
+/** Where the kit keeps the seed experiments the solution ships a copy of. */
+export const SEEDS_SOURCE = path.join(repoRoot(), "examples", "scenarios");
+
 /** Runs the command; returns the exit status. */
 export function starterCommand(args: { lab: string; check: boolean }, out: (s: string) => void = console.log): number {
   const lab = loadLab(args.lab);
   const rel = path.relative(process.cwd(), lab.starter) || ".";
   const solution = path.relative(process.cwd(), lab.solution) || ".";
+  const copies = scenarioCopies(lab, SEEDS_SOURCE);
   if (args.check) {
     const grading = checkGradingFile(lab);
-    if (grading !== null) {
-      out(`${solution}/${grading}; run 'npm run oslab -- starter' and commit`);
+    const stale = checkScenarioCopies(lab, copies);
+    if (grading !== null || stale.length > 0) {
+      out(`${solution}/ is not what the kit's sources give; run 'npm run oslab -- starter' and commit:`);
+      for (const d of [...(grading === null ? [] : [grading]), ...stale]) out(`  ${solution}/${d}`);
       return 1;
     }
     const files = generateStarter(lab);
@@ -191,8 +198,12 @@ export function starterCommand(args: { lab: string; check: boolean }, out: (s: s
     for (const d of diffs) out(`  ${rel}/${d}`);
     return 1;
   }
-  // grading.json first, from the rubric: the starter gets the solution's copy
+  // the solution's generated files first (grading.json from the rubric, the
+  // scenarios the handout cites): the starter gets the solution's copies
   if (writeGradingFile(lab)) out(`wrote ${solution}/${GRADING_FILE} from the rubric`);
+  const copied = writeScenarioCopies(lab, copies);
+  if (copied > 0)
+    out(`wrote ${copied} scenario copy(ies) into ${solution}/scenarios/ from the kit's seeds and thresholds`);
   const changed = writeStarter(generateStarter(lab), lab.starter);
   out(changed.length === 0 ? `${rel}/ was already up to date` : `wrote ${rel}/ (${changed.length} change(s))`);
   return 0;

@@ -304,7 +304,7 @@ describe("Machine: fault counters", () => {
     expect(m.counters()).toMatchObject({ pageFaults: 1, cowFaults: 1, cowCopies: 0, cowReuses: 1, framesCopied: 0 });
   });
 
-  test("a COW fault counts as a copy when a frame was copied before the retry succeeded (scenarios.md)", () => {
+  test("a COW fault counts as a copy when a frame was copied before the retry succeeded (SCENARIOS.md)", () => {
     const m = running(URO | PTE_COW, (m) => {
       m.copyFrame(F3, F1); // copied, even though this handler leaves the PTE on F1
       m.write32(pteAddr(L0_A, VA), PA2PTE(F1) | URW);
@@ -418,7 +418,7 @@ describe("Machine: counters and cycles", () => {
     expect(m.counters().cycles).toBe(0);
   });
 
-  test("counters() holds every counter of scenarios.md, all 0 on a new machine", () => {
+  test("counters() holds every counter of SCENARIOS.md, all 0 on a new machine", () => {
     const c = newMachine().counters();
     expect(Object.keys(c).sort()).toEqual([...COUNTER_NAMES].sort());
     for (const name of COUNTER_NAMES) expect(c[name]).toBe(0);

@@ -55,7 +55,7 @@ export const PTE_FLAGS_MASK = 0x3ff; // V..D and both RSW bits
 /**
  * The RSW bit this machine's fault counters watch as "copy-on-write".
  * The hardware never acts on it; it only uses it to classify a store fault
- * as a COW fault when it counts (see scenarios.md, "Figures").
+ * as a COW fault when it counts (see SCENARIOS.md, "Figures").
  */
 export const PTE_COW = PTE_RSW0;
 

@@ -20,7 +20,7 @@ import { mappings } from "./inspect";
 export type ProcState = "running" | "exited" | "killed";
 export type Signal = "SIGSEGV" | "SIGKILL";
 
-/** Memory figures of a process (scenarios.md, "Figures"). */
+/** Memory figures of a process (SCENARIOS.md, "Figures"). */
 export interface Resident {
   rssPages: number; // present user pages
   sharedPages: number; // ... whose frame has more than one reference

@@ -6,7 +6,7 @@ import { AccessOutcome } from "../hw/machine";
 import { PTE2PA } from "../hw/riscv";
 import { Image, KernelPanic, Proc, fork, hart, peekPte, spawn, switchTo } from "./index";
 
-/** The scenarios' default image (scenarios.md): text 4, data 1, bss 1, stack 1. */
+/** The scenarios' default image (SCENARIOS.md): text 4, data 1, bss 1, stack 1. */
 export const INIT: Image = { text: 4, data: 1, bss: 1, stack: 1 };
 
 // Where INIT's segments sit (layout.ts): text from 0x10000, each segment

@@ -57,7 +57,7 @@ export interface MachineConfig {
   readonly stepBudget?: number;
 }
 
-/** The machine-wide counters of scenarios.md's "Figures". */
+/** The machine-wide counters of SCENARIOS.md's "Figures". */
 export interface Counters {
   pageFaults: number;
   cowFaults: number;
@@ -326,7 +326,7 @@ export class Machine {
   // faults. Returns the physical address, -1 (killed) or -2 (failed).
   //
   // A COW fault counts as a copy when a frame was copied between the fault
-  // and the successful retry, and as a reuse when none was (scenarios.md,
+  // and the successful retry, and as a reuse when none was (SCENARIOS.md,
   // "Figures"); a demand-zero fault when an absent page became present and
   // a frame was zeroed meanwhile. Both are judged at the successful retry,
   // from the first fault of the access.

@@ -1,4 +1,4 @@
-// The user address-space layout (scenarios.md, "Address space"):
+// The user address-space layout (SCENARIOS.md, "Address space"):
 //
 //   0x00000000  +------------------+  never mapped (a null pointer faults)
 //   0x00010000  | text   r-x       |  mapped at load, bytes = low byte of va

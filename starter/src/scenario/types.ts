@@ -1,4 +1,4 @@
-// The scenario format, version 1 (shared/spec/scenarios.md), as types.
+// The scenario format, version 1 (SCENARIOS.md at the project's root), as types.
 // parse.ts turns a JSON file into these, or says which step and field is wrong.
 
 import { Counters } from "../hw/machine";
