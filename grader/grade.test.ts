@@ -160,11 +160,13 @@ test("a type error is reported with file:line and the tests run anyway", () => {
   expect(lost("gina")).toEqual([]);
 });
 
-test("a syntax error fails every test with the compiler's message", () => {
+test("a syntax error, in a lab whose suites have no reference copy of the edit points, fails every test with the compiler's message", () => {
   expect(result("hank").score).toBe(0);
   expect(item("hank", "A1").output).toMatch(
-    /^Not graded: your code does not compile\.\nsrc\/kernel\/cow\.ts:\d+:\d+ - error TS1109: Expression expected\./,
+    /^Not graded: cow\.ts does not compile\.\nsrc\/kernel\/cow\.ts:\d+:\d+ - error TS1109: Expression expected\./,
   );
+  expect(result("hank").problems.join("\n")).toContain("cow.ts did not compile, so parts A, B and C scored 0:\n");
+  expect(result("hank").unusable).toEqual([expect.objectContaining({ file: "src/kernel/cow.ts", cause: "syntax" })]);
 });
 
 test("a missing file scores 0 on the parts that need it, naming the expected path", () => {

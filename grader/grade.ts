@@ -21,6 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "../labs/lab";
 import { writeAtomic } from "./_atomic";
+import { unusableFiles } from "./_unusable";
 import { faultPoint } from "./_fault";
 import { Reaper } from "./_reaper";
 import { Compiler } from "./compile";
@@ -35,8 +36,9 @@ import {
   SubmissionResult,
   SubmissionSource,
   SubmissionTiming,
+  Workspace,
 } from "./model";
-import { RunPlanUnit, planOf } from "./plan";
+import { RunPlanUnit, partOfUnit, planOf } from "./plan";
 import { WorkerPool } from "./pool";
 import { gradescopeResults } from "./results";
 import { rubricIdOf } from "./rubric";
@@ -316,10 +318,16 @@ export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Pro
     checkCpuMs = ws.checkCpuMs;
     try {
       stage = "running the tests";
-      const runs = ws.syntaxErrors.length === 0 && ws.notCompiled === undefined;
-      const report = runs
-        ? await runSubmission(shared.pool, runRequestOf(kit, ws.dir, shared.seed), shared.baseline.plan, limitsOf(kit))
-        : null;
+      const run = runnable(kit, ws, shared.baseline.plan);
+      const report =
+        run === null
+          ? null
+          : await runSubmission(
+              shared.pool,
+              { ...runRequestOf(kit, ws.dir, shared.seed, run.uncompiled), skip: run.skip },
+              run.plan,
+              limitsOf(kit),
+            );
       stage = "scoring your submission";
       faultPoint("score", intake.source.id);
       return score({
@@ -330,6 +338,8 @@ export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Pro
         reference: shared.baseline.figures,
         meta,
         timing: timing(report),
+        notLoaded: report?.notLoaded ?? [],
+        isolatesParts: kit.reference !== null,
       });
     } finally {
       removeWorkspace(ws);
@@ -338,6 +348,32 @@ export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Pro
     const why = `${intake.source.id}: ${(e as Error).stack ?? String(e)}`;
     return graderErrorResult({ rubric: kit.rubric, intake, meta, timing: timing(null) }, why, stage);
   }
+}
+
+/**
+ * What of a submission can run: nothing when its files could not be
+ * compiled at all, or when the files with syntax errors cost every part
+ * (_unusable.ts); else the plan without the units of the parts they cost,
+ * which the worker skips, and those files, sent as empty modules (the
+ * other parts run with the reference's edit points in their place).
+ */
+function runnable(
+  kit: Kit,
+  ws: Workspace,
+  plan: readonly RunPlanUnit[],
+): { plan: RunPlanUnit[]; skip: string[]; uncompiled: string[] } | null {
+  if (ws.notCompiled !== undefined) return null;
+  const rubric = kit.rubric;
+  const unusable = unusableFiles({
+    rubric,
+    syntaxErrors: ws.syntaxErrors,
+    notLoaded: [],
+    isolatesParts: kit.reference !== null,
+  });
+  const lost = new Set(unusable.flatMap((u) => u.zeroed));
+  if (lost.size === rubric.parts.length) return null;
+  const skip = plan.filter((u) => lost.has(partOfUnit(u, rubric) ?? "")).map((u) => u.key);
+  return { plan: plan.filter((u) => !skip.includes(u.key)), skip, uncompiled: unusable.map((u) => u.file) };
 }
 
 // --- losing nothing: results written as each submission finishes, and resumed ---

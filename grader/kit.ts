@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { labOfFolder, repoRoot } from "../labs/lab";
+import { EditPoint, labOfFolder, repoRoot } from "../labs/lab";
 import { transpile } from "./_compiler";
 
 export { COMPILER_OPTIONS, transpile } from "./_compiler";
@@ -45,6 +45,28 @@ export interface Kit {
   readonly testFiles: readonly string[];
   /** The worker process's entry. */
   readonly workerEntry: string;
+  /** The functions students write, each with its part and file (lab.json's editPoints). */
+  readonly editPoints: readonly EditPoint[];
+  /**
+   * The hidden suites' copy of the reference's edit points, compiled
+   * (<cacheDir>/tests/support/reference.js, exporting each by its function
+   * name), or null when the lab's suites have none: with it, each part's
+   * thresholds run with the reference's other parts, and a student file that
+   * does not compile or load costs only the parts that need it.
+   */
+  readonly reference: string | null;
+}
+
+/** Where a lab's hidden suites keep the reference's edit points, under tests/. */
+export const REFERENCE_MODULE = "support/reference.ts";
+
+export interface KitOptions {
+  /** The lab's folder; default labs/<lab>. */
+  readonly labDir?: string;
+  /** The kit's root (package.json "oslab"); default: found above this file. */
+  readonly root?: string;
+  /** Where compiled kits are kept; default <root>/.oslab-cache/grader. */
+  readonly cacheRoot?: string;
 }
 
 export interface KitOptions {
@@ -128,6 +150,10 @@ export function prepareKit(lab: string, options: KitOptions = {}): Kit {
     cacheDir,
     testFiles,
     workerEntry: path.join(cacheDir, "worker", "worker.js"),
+    editPoints: def.editPoints,
+    reference: existsSync(path.join(testsDir, REFERENCE_MODULE))
+      ? path.join(cacheDir, "tests", REFERENCE_MODULE.replace(/\.ts$/, ".js"))
+      : null,
   };
 }
 

@@ -301,6 +301,8 @@ export interface RunReport {
   readonly testMs: number;
   /** What the sandbox cost, as the workers measured it (for the benchmarks; never scored). */
   readonly engine?: EngineCost;
+  /** Student files that failed to load in the engine, and why (the worker's words: the sandbox's or the engine's). */
+  readonly notLoaded?: readonly { readonly file: string; readonly message: string }[];
 }
 
 /** A worker's account of its sandbox (solution/src/engine/sandbox.ts SandboxStats) and its CPU time. */
@@ -357,6 +359,27 @@ export interface PartScore {
 
 export type ResultStatus = "graded" | "grader-error";
 
+/**
+ * A student file the grader could not use, and what that cost: the parts
+ * that need it score 0, and the others were graded with the reference's
+ * version of it in its place (none when the lab has no reference copy of
+ * its edit points: then every part scores 0).
+ */
+export interface UnusableFile {
+  /** As the rubric names it ("src/kernel/uvmcopy.ts"). */
+  readonly file: string;
+  /** "syntax": it did not compile; "load": it compiled but failed to load (why in `detail`). */
+  readonly cause: "syntax" | "load";
+  /** The compiler's first errors (formatted), or why it did not load. */
+  readonly detail: string;
+  /** The file's syntax errors ([] when it did not load). */
+  readonly errors: readonly Diagnostic[];
+  /** The parts that scored 0 for it. */
+  readonly zeroed: readonly string[];
+  /** The other parts, graded with the reference's version of the file. */
+  readonly withReference: readonly string[];
+}
+
 export interface SubmissionResult {
   readonly id: string;
   readonly source: string;
@@ -375,6 +398,8 @@ export interface SubmissionResult {
   readonly typeErrors: readonly Diagnostic[];
   /** What the integrity check flagged (none when the result says nothing). */
   readonly flags?: readonly IntegrityFlag[];
+  /** Student files that did not compile or load, each costing its own parts (none when the result says nothing). */
+  readonly unusable?: readonly UnusableFile[];
   /** For the instructor only: what went wrong in the grader itself. */
   readonly graderError?: string;
   /** The operating-system layer the student's code ran under (grader/sandbox); "none": no isolation. */

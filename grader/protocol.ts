@@ -10,6 +10,12 @@ export interface ScenarioJob {
   /** The scenario file, absolute (in the kit). */
   readonly file: string;
   readonly figure: string;
+  /**
+   * The student files of the threshold's part: while it runs, the edit
+   * points of every other student file are the reference's (when the
+   * request names a reference), as in the hidden suites.
+   */
+  readonly own: readonly string[];
 }
 
 /**
@@ -39,6 +45,10 @@ export interface RunRequest {
   readonly engine: { readonly steps: number; readonly memoryBytes: number; readonly stackBytes: number };
   /** The student files' paths, as in the rubric ("src/kernel/cow.ts"). */
   readonly studentFiles: readonly string[];
+  /** The functions students write, and their files. */
+  readonly editPoints: readonly { readonly file: string; readonly function: string }[];
+  /** The compiled module exporting the reference's edit points by name (the kit's), or null when the lab has none. */
+  readonly reference: string | null;
   /** Suite files relative to <kit>/tests, in order. */
   readonly testFiles: readonly string[];
   readonly scenarios: readonly ScenarioJob[];
@@ -61,6 +71,8 @@ export type WorkerMessage =
   | { readonly type: "loading"; readonly file: string }
   /** A suite file failed to load: every one of its tests fails with this message. */
   | { readonly type: "suite-error"; readonly file: string; readonly message: string }
+  /** A student file failed to load (before any unit ran): its part's units fail; the others use the reference's edit points. */
+  | { readonly type: "not-loaded"; readonly file: string; readonly message: string }
   | { readonly type: "start"; readonly key: string }
   | {
       readonly type: "result";

@@ -42,6 +42,8 @@ async function runWith(entry: string) {
         files: [],
         engine: { steps: 1000, memoryBytes: 1 << 20, stackBytes: 1 << 16 },
         studentFiles: [],
+        editPoints: [],
+        reference: null,
         testFiles: ["t.test.js"],
         scenarios: [],
         stepBudget: 1000,

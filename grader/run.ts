@@ -48,15 +48,17 @@ type Ending =
 /**
  * Runs the units of `plan` (every test and scenario expected, in order; empty
  * when not known yet, as for the reference's first run) until each has an
- * outcome. Never rejects for anything the submission does.
+ * outcome; the request's `skip`, units left out of the plan, are not run.
+ * Never rejects for anything the submission does.
  */
 export async function runSubmission(
   pool: WorkerPool,
-  request: Omit<RunRequest, "type" | "skip">,
+  request: Omit<RunRequest, "type" | "skip"> & { readonly skip?: readonly string[] },
   plan: readonly RunPlanUnit[],
   limits: RunLimits,
 ): Promise<RunReport> {
   const results = new Map<string, UnitOutcome>();
+  const notLoaded = new Map<string, string>();
   const began = performance.now();
   const deadline = began + limits.wallMs;
   let processes = 0;
@@ -80,9 +82,9 @@ export async function runSubmission(
       type: "run",
       ...request,
       submissionOutputChars: Math.max(0, request.submissionOutputChars - printed),
-      skip: [...results.keys()],
+      skip: [...(request.skip ?? []), ...results.keys()],
     };
-    const ending = await drive(worker, req, results, plan, state, {
+    const ending = await drive(worker, req, { results, notLoaded }, plan, state, {
       unitMs: limits.unitMs,
       deadline,
       memoryKb: limits.memoryMb * 1024,
@@ -108,7 +110,14 @@ export async function runSubmission(
     (a, b) => (order.get(a.key) ?? Infinity) - (order.get(b.key) ?? Infinity),
   );
   const total = performance.now() - began;
-  return { outcomes, processes, startupMs, testMs: total - startupMs, ...(engine !== undefined ? { engine } : {}) };
+  return {
+    outcomes,
+    processes,
+    startupMs,
+    testMs: total - startupMs,
+    ...(notLoaded.size > 0 ? { notLoaded: [...notLoaded].map(([file, message]) => ({ file, message })) } : {}),
+    ...(engine !== undefined ? { engine } : {}),
+  };
 }
 
 function endingWords(ending: Exclude<Ending, { kind: "done" }>, limits: RunLimits): [UnitStatus, string] {
@@ -145,11 +154,12 @@ interface DriveState {
 function drive(
   worker: Worker,
   req: RunRequest,
-  results: Map<string, UnitOutcome>,
+  found: { results: Map<string, UnitOutcome>; notLoaded: Map<string, string> },
   plan: readonly RunPlanUnit[],
   state: DriveState,
   time: { unitMs: number; deadline: number; memoryKb: number },
 ): Promise<Ending> {
+  const { results, notLoaded } = found;
   const planned = new Set(plan.map((u) => u.key));
   const files = new Set(req.testFiles);
   return new Promise((resolve) => {
@@ -216,6 +226,11 @@ function drive(
           if (!files.has(m.file)) return violation(`a suite file it was not given ("${m.file}")`);
           state.loading = m.file;
           state.current = null;
+          return;
+        case "not-loaded":
+          if (!req.studentFiles.includes(m.file)) return violation(`a load failure of a file it was not given`);
+          if (state.current !== null) return violation("a load failure while a test was running");
+          notLoaded.set(m.file, m.message);
           return;
         case "start":
           if (planned.size > 0 && !planned.has(m.key)) return violation(`a test the grader did not ask for`);
@@ -336,6 +351,8 @@ export function checkMessage(raw: unknown, logsChars = MESSAGE_CHARS): WorkerMes
       return str(m.key, 2000) ? { type: "start", key: m.key } : bad;
     case "suite-error":
       return str(m.file, 1000) && str(m.message) ? { type: "suite-error", file: m.file, message: m.message } : bad;
+    case "not-loaded":
+      return str(m.file, 1000) && str(m.message) ? { type: "not-loaded", file: m.file, message: m.message } : bad;
     case "result": {
       if (!str(m.key, 2000) || !str(m.message) || !str(m.logs, logsChars)) return bad;
       const status = m.status;

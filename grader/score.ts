@@ -5,16 +5,18 @@
 //  - A threshold scores like the CMU malloc lab's throughput: full credit at
 //    or below the reference's figure, 0 at or beyond "worst", linear in
 //    between; only when its scenario ran correctly (ok, audit empty).
-//  - A part whose student file is missing scores 0; a syntax error scores 0.
+//  - A part whose student file is missing scores 0; so does one whose file
+//    does not compile or load (_unusable.ts: the other parts are graded with
+//    the reference's version of that file).
 //  - A flag of the integrity check costs what the rubric's "integrity" says:
 //    the tests of every part that needs the flagged file ("zero-tests"),
 //    their thresholds too ("zero-part"), or nothing ("report-only").
 // What a student sees of a hidden item is its hint, never a failure message.
 
+import { partsLost, unusableFiles, unusableSentence } from "./_unusable";
 import { formatFlag } from "./integrity";
 import { rubricIdOf } from "./rubric";
 import {
-  Diagnostic,
   Intake,
   IntegrityFlag,
   PartScore,
@@ -23,6 +25,7 @@ import {
   ScoredItem,
   SubmissionResult,
   UnitOutcome,
+  UnusableFile,
   Visibility,
   Workspace,
 } from "./model";
@@ -43,6 +46,10 @@ export interface ScoreInput {
   readonly reference: Readonly<Record<string, number>>;
   readonly meta: { readonly graderVersion: string; readonly seed: number; readonly isolation?: IsolationLayer };
   readonly timing: SubmissionResult["timing"];
+  /** Student files that failed to load in the engine (the run's report). */
+  readonly notLoaded?: readonly { readonly file: string; readonly message: string }[];
+  /** Whether each part ran with the reference's other parts (the kit has a reference copy of the edit points). */
+  readonly isolatesParts?: boolean;
 }
 
 /** Scores one submission. */
@@ -103,6 +110,7 @@ export function score(input: ScoreInput): SubmissionResult {
     };
   });
   const ws = input.workspace;
+  const unusable = unusableOf(input);
   return {
     id: intake.source.id,
     source: intake.source.path,
@@ -118,6 +126,7 @@ export function score(input: ScoreInput): SubmissionResult {
     problems: problemsOf(input),
     typeErrors: ws?.typeErrors ?? [],
     flags: ws?.flags ?? [],
+    ...(unusable.length > 0 ? { unusable } : {}),
     ...(input.meta.isolation !== undefined ? { isolation: input.meta.isolation } : {}),
     timing: input.timing,
   };
@@ -200,12 +209,12 @@ function studentMessage(visibility: Visibility, message: string, logs: string, p
 // Parts that cannot score: the submission unreadable, not compiling, or missing a file the part needs.
 function blockedParts(input: ScoreInput): Map<string, string> {
   const out = new Map<string, string>();
-  const syntax = input.workspace?.syntaxErrors ?? [];
   const notCompiled = input.workspace?.notCompiled;
+  const lost = partsLost(unusableOf(input));
   for (const p of input.rubric.parts) {
     if (input.intake.error !== undefined) out.set(p.id, `Not graded: ${input.intake.error}`);
     else if (notCompiled !== undefined) out.set(p.id, `Not graded: ${notCompiled}`);
-    else if (syntax.length > 0) out.set(p.id, `Not graded: your code does not compile.\n${syntaxSummary(syntax)}`);
+    else if (lost.has(p.id)) out.set(p.id, lost.get(p.id)!);
     else {
       const missing = p.files.filter((f) => input.intake.missing.includes(f));
       if (missing.length > 0) out.set(p.id, `Not graded: ${missing.map(missingSentence).join(" ")}`);
@@ -219,10 +228,14 @@ function missingSentence(file: string): string {
   return `Your submission has no ${base}; it is expected at ${file}.`;
 }
 
-function syntaxSummary(errors: readonly Diagnostic[]): string {
-  const shown = errors.slice(0, 5).map(formatDiagnostic);
-  if (errors.length > 5) shown.push(`... and ${errors.length - 5} more`);
-  return shown.join("\n");
+// The student files that did not compile or load, and what each cost.
+function unusableOf(input: ScoreInput): UnusableFile[] {
+  return unusableFiles({
+    rubric: input.rubric,
+    syntaxErrors: input.workspace?.syntaxErrors ?? [],
+    notLoaded: input.notLoaded ?? [],
+    isolatesParts: input.isolatesParts === true,
+  });
 }
 
 function scoreThreshold(th: RubricThreshold, input: ScoreInput, block: string | undefined): ScoredItem {
@@ -286,8 +299,7 @@ function problemsOf(input: ScoreInput): string[] {
   for (const f of input.intake.missing) if (input.intake.error === undefined) out.push(missingSentence(f));
   const ws = input.workspace;
   if (ws?.notCompiled !== undefined) out.push(ws.notCompiled);
-  if (ws !== null && ws.syntaxErrors.length > 0)
-    out.push(`Your code does not compile, so no test could run:\n${syntaxSummary(ws.syntaxErrors)}`);
+  out.push(...unusableOf(input).map(unusableSentence));
   if (ws !== null && ws.typeErrors.length > 0)
     out.push(`TypeScript finds type errors (the tests ran anyway):\n${ws.typeErrors.map(formatDiagnostic).join("\n")}`);
   if (ws?.notTypeChecked !== undefined) out.push(ws.notTypeChecked);

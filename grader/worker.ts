@@ -139,6 +139,7 @@ async function run(req: RunRequest): Promise<void> {
     print: capture,
     printing,
   });
+  preload(req);
   const skip = new Set(req.skip);
   const mainFile = path.join(kit, "src", "kernel", "main.js");
   const tests = path.join(kit, "tests") + path.sep;
@@ -192,10 +193,12 @@ async function run(req: RunRequest): Promise<void> {
     if (skip.has(key)) continue;
     start(key, req.seed);
     let result: WorkerMessage;
+    let restore = (): void => undefined;
     try {
       fresh();
       const { loadScenario } = require(path.join(kit, "src", "scenario", "parse.js"));
       const { runScenario } = require(path.join(kit, "src", "scenario", "run.js"));
+      restore = withReference(req, job.own);
       const r = runScenario(loadScenario(job.file));
       const value = figureOf(r, job.figure);
       const scenario = { ok: r.ok === true, failures: strings(r.failures), audit: strings(r.audit), value };
@@ -203,6 +206,8 @@ async function run(req: RunRequest): Promise<void> {
     } catch (e) {
       const scenario = { ok: false, failures: [cut(describeError(e))], audit: [], value: null };
       result = { type: "result", key, status: "failed", message: cut(describeError(e)), logs, scenario };
+    } finally {
+      restore();
     }
     const limit = sandbox?.limitHit ?? null;
     if (limit !== null) {
@@ -213,6 +218,66 @@ async function run(req: RunRequest): Promise<void> {
     await macrotask();
     send({ ...result, steps: sandbox?.steps ?? 0 } as WorkerMessage);
   }
+}
+
+/**
+ * Loads each student file before any unit runs, on a budget of its own,
+ * and tells the parent of each one that fails to load. Its functions then
+ * throw why (the sandbox makes them so; here, when loading ran out of a
+ * budget and left none), so its own part's units fail, while the other
+ * parts run the reference's edit points in its place (the hidden suites'
+ * swap, and withReference for thresholds).
+ */
+function preload(req: RunRequest): void {
+  for (const rel of req.studentFiles) {
+    sandbox!.startUnit(req.seed);
+    let failure: Error | null;
+    try {
+      sandbox!.exports(rel);
+      failure = sandbox!.loadFailure(rel);
+    } catch (e) {
+      failure = new Error(`${rel} could not be loaded: ${describeError(e)}`);
+    }
+    if (failure === null) continue;
+    const thrown = failure;
+    try {
+      const exports = sandbox!.exports(rel);
+      for (const p of req.editPoints)
+        if (p.file === rel && typeof exports[p.function] !== "function")
+          exports[p.function] = () => {
+            throw thrown;
+          };
+    } catch {
+      // the file's exports cannot be had at all: the kernel's calls into it fail on their own
+    }
+    send({ type: "not-loaded", file: rel, message: cut(failure.message) });
+  }
+}
+
+/**
+ * Makes the edit points of every student file outside `own` the
+ * reference's (the kit's copy, run natively, as the hidden suites do) until
+ * the function returned puts the student's back: a threshold measures its
+ * own part alone. Changes nothing when the lab has no reference.
+ */
+function withReference(req: RunRequest, own: readonly string[]): () => void {
+  if (req.reference === null) return () => undefined;
+  const reference = require(req.reference) as Record<string, unknown>;
+  const saved: { exports: Record<string, unknown>; name: string; student: unknown }[] = [];
+  const restore = (): void => {
+    for (const s of saved.splice(0).reverse()) s.exports[s.name] = s.student;
+  };
+  for (const p of req.editPoints) {
+    if (own.includes(p.file) || !req.studentFiles.includes(p.file)) continue;
+    if (typeof reference[p.function] !== "function") {
+      restore();
+      throw new Error(`The grader's reference (${req.reference}) has no function ${p.function}`);
+    }
+    const exports = sandbox!.exports(p.file);
+    saved.push({ exports, name: p.function, student: exports[p.function] });
+    exports[p.function] = reference[p.function];
+  }
+  return restore;
 }
 
 /**

@@ -7,7 +7,8 @@
 import { parseScenario } from "../../solution/src/scenario/parse";
 import { buildTimeline } from "../../solution/src/scenario/timeline";
 import { PTE_W } from "../../solution/src/hw/riscv";
-import { BatchSummary, Rubric, ScoredItem, SubmissionResult } from "../model";
+import { unusableSentence } from "../_unusable";
+import { BatchSummary, Rubric, ScoredItem, SubmissionResult, UnusableFile } from "../model";
 import { DEFAULT_INTEGRITY, DEFAULT_LIMITS } from "../rubric";
 import { FailurePicture, firstDivergence, pictureOf } from "./pictures";
 
@@ -130,6 +131,16 @@ export function troubledResult(): SubmissionResult {
   };
 }
 
+/** cow.ts with a syntax error: part B scores 0, A and C are graded with the reference's cow.ts. */
+const BROKEN_FILE: UnusableFile = {
+  file: "src/kernel/cow.ts",
+  cause: "syntax",
+  detail: "src/kernel/cow.ts:3:1 - error TS1005: ';' expected.",
+  errors: [{ file: "src/kernel/cow.ts", line: 3, column: 1, code: 1005, message: "';' expected." }],
+  zeroed: ["B"],
+  withReference: ["A", "C"],
+};
+
 /** A submission that did not compile, and the grader failed on it too. */
 export function brokenResult(): SubmissionResult {
   const r = troubledResult();
@@ -139,9 +150,8 @@ export function brokenResult(): SubmissionResult {
     status: "grader-error",
     score: 0,
     items: r.items.map((i) => ({ ...i, score: 0, passed: false, output: "Not graded: your code does not compile." })),
-    problems: [
-      "Your code does not compile, so no test could run:\nsrc/kernel/cow.ts:3:1 - error TS1005: ';' expected.",
-    ],
+    problems: [unusableSentence(BROKEN_FILE)],
+    unusable: [BROKEN_FILE],
     typeErrors: [],
     graderError: "sample",
   };

@@ -68,11 +68,15 @@ describe("the student's report", () => {
     expect(view.problems).toEqual([{ text: "Your submission has no cow.ts; it is expected at src/kernel/cow.ts." }]);
   });
 
-  it("reads syntax errors back from the grader's problem text", () => {
+  it("shows the syntax errors of a file that did not compile, and what that cost", () => {
     const v = reportView({ result: brokenResult(), rubric: SAMPLE_RUBRIC }, HTML);
     expect(v.diagnosticsTitle).toBe("Your code does not compile");
     expect(v.diagnostics).toEqual([{ where: "src/kernel/cow.ts:3:1", code: "TS1005", message: "';' expected." }]);
-    expect(v.hasProblems).toBe(false);
+    expect(v.problems.map((p) => p.text)).toEqual([
+      expect.stringContaining(
+        "cow.ts did not compile, so part B scored 0; parts A and C were graded with the reference",
+      ),
+    ]);
     expect(v.graderError).toBe(true);
   });
 

@@ -185,7 +185,7 @@ export function reportView(input: ReportInput, format: TextFormat): ReportView {
     diagnosticsTitle: t(compile.syntax ? "Your code does not compile" : "TypeScript finds type errors"),
     diagnosticsNote: t(
       compile.syntax
-        ? "Because of these errors no test could run, so every test scores 0. Fix the first one and run npm test again."
+        ? "Each part that needs a file with these errors scores 0 (the problems above say which). Fix the first one and run npm test again."
         : "The tests ran anyway, but a type error often points at a real bug. Run npx tsc --noEmit to see them yourself.",
     ),
     diagnostics: compile.diagnostics.map((d) => ({
@@ -307,20 +307,12 @@ function thresholdView(i: ScoredItem, rubric: Rubric, format: TextFormat, pictur
   };
 }
 
-/** Compiler problems: the diagnostics (type errors, or the syntax errors the problems list as text). */
+/** Compiler problems: the diagnostics (the syntax errors of the files that did not compile, or the type errors). */
 function compileProblems(r: SubmissionResult): { diagnostics: Diagnostic[]; syntax: boolean; texts: string[] } {
-  const syntaxText = r.problems.find((p) => p.startsWith("Your code does not compile"));
   const typeText = r.problems.find((p) => p.startsWith("TypeScript finds type errors"));
-  const texts = [syntaxText, typeText].filter((x): x is string => x !== undefined);
-  if (syntaxText !== undefined) {
-    // grader/score.ts lists them formatted ("file:line:col - error TSn: message"): read them back
-    const diagnostics = syntaxText
-      .split("\n")
-      .map((l) => /^(.+?):(\d+):(\d+) - error TS(\d+): (.*)$/.exec(l))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => ({ file: m[1]!, line: Number(m[2]), column: Number(m[3]), code: Number(m[4]), message: m[5]! }));
-    return { diagnostics, syntax: true, texts };
-  }
+  const texts = typeText === undefined ? [] : [typeText];
+  const syntax = (r.unusable ?? []).flatMap((u) => (u.cause === "syntax" ? u.errors : []));
+  if (syntax.length > 0) return { diagnostics: syntax, syntax: true, texts };
   return { diagnostics: [...r.typeErrors], syntax: false, texts };
 }
 
@@ -688,10 +680,10 @@ function troubleGroups(
     },
     {
       title: "Did not compile",
-      note: "A syntax error: no test ran.",
+      note: "A syntax error: the parts that need the file scored 0.",
       rows: sorted
-        .filter((r) => r.problems.some((p) => p.startsWith("Your code does not compile")))
-        .map((r) => row(r, r.problems.find((p) => p.startsWith("Your code does not compile"))!.split("\n")[1] ?? "")),
+        .filter((r) => (r.unusable ?? []).some((u) => u.cause === "syntax"))
+        .map((r) => row(r, firstLine(r.unusable!.find((u) => u.cause === "syntax")!.detail))),
     },
     {
       title: "Not graded",
