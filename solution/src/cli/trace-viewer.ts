@@ -207,6 +207,7 @@ h3 { font-size: 14px; margin: 16px 0 6px; }
 #steps li.current { background: #dbe7f5; font-weight: 600; }
 #steps li.has-fault::after { content: " \\2022"; color: var(--fault); }
 #steps li.has-failure { color: var(--fault); }
+#steps li .held { color: #1b7a3a; } #steps li .missed { color: var(--fault); }
 main { flex: 1; padding: 12px 20px 40px; min-width: 0; }
 #events { margin: 0; padding-left: 18px; }
 #expected { margin: 0 0 8px; padding: 6px 10px; border-radius: 4px; font-weight: 600; max-width: 70em; }
@@ -291,6 +292,7 @@ const SCRIPT = `
     steps.forEach(function (s, i) {
       var li = add(list, el("li", "", (s.number === "" ? "" : s.number + " ") + s.text + roundText(s)));
       li.title = s.title;
+      if (s.expected !== null) li.appendChild(el("span", s.expected.held ? "held" : "missed", s.expected.held ? " \u2713" : " \u2717"));
       if (s.faulted.length > 0) li.classList.add("has-fault");
       if (s.failures.length > 0) li.classList.add("has-failure");
       li.addEventListener("click", function () { show(i); });
