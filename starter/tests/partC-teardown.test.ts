@@ -61,3 +61,13 @@ test("after the child execs, the parent's writes fault but copy nothing", () => 
   expect(frameOf(parent, BSS)).toBe(frame);
   expect("kernel").toLeakNothing();
 });
+
+test("twenty processes exit one after another within the engine's budget of calls into the kernel", () => {
+  bootMachine();
+  for (let i = 0; i < 20; i++) {
+    const p = spawnInit();
+    expect(store(p, STACK, [i])).toBe("ok"); // a second level-0 table to free
+    exit(p, 0);
+  }
+  expect("kernel").toLeakNothing();
+});

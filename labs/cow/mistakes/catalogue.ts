@@ -304,7 +304,7 @@ const PART_C: readonly Mistake[] = [
           "  }\n",
       },
     ],
-    imports: ["krefcnt", "walk"],
+    imports: ["krefcnt", "readPte", "walk"],
   },
   {
     id: "drops-two-references",
@@ -321,7 +321,7 @@ const PART_C: readonly Mistake[] = [
           "  }\n",
       },
     ],
-    imports: ["walk"],
+    imports: ["readPte", "walk"],
   },
   {
     id: "page-tables-never-freed",
@@ -333,7 +333,7 @@ const PART_C: readonly Mistake[] = [
     id: "level-0-tables-leak",
     part: "C",
     mistake: "The root is freed, but the level-0 tables it points to never are.",
-    edits: [{ from: "      freeLevel0(PTE2PA(pde), i * 2 ** 22);\n", to: "" }],
+    edits: [{ from: "      kfree(PTE2PA(pte));\n", to: "" }],
   },
   {
     id: "root-leaks",
@@ -367,10 +367,8 @@ const PART_C: readonly Mistake[] = [
       { from: UNMAP, to: "" },
       {
         from:
-          "    for (let j = 0; j < NPTE; j++) {\n" +
-          "      const pte = readPte(table + j * PTESIZE);\n" +
-          "      if (pte & PTE_V) panic(`freewalk: leaf still mapped at va 0x${hex(base + j * PGSIZE)}`);\n" +
-          "    }\n",
+          "      const leaf = validPtes(PTE2PA(pte))[0];\n" +
+          "      if (leaf !== undefined) panic(`freewalk: leaf still mapped at va 0x${hex(base + leaf.index * PGSIZE)}`);\n",
         to: "",
       },
     ],
@@ -385,21 +383,24 @@ const PART_C: readonly Mistake[] = [
         from: UNMAP,
         to: "  const used = new Set(mappedPages(pagetable).map((va) => Math.floor(va / 2 ** 22)));\n" + UNMAP,
       },
-      { from: "      if (!(pde & PTE_V)) continue;\n", to: "      if (!(pde & PTE_V) || !used.has(i)) continue;\n" },
+      {
+        from: "      const base = index * 2 ** 22;",
+        to: "      if (!used.has(index)) continue;\n      const base = index * 2 ** 22;",
+      },
     ],
   },
   {
     id: "first-level-0-table-skipped",
     part: "C",
-    mistake: "The walk of the root starts at entry 1, as if entry 0 (text, data, heap) held nothing.",
-    edits: [{ from: "    for (let i = 0; i < NPTE; i++) {", to: "    for (let i = 1; i < NPTE; i++) {" }],
+    mistake:
+      "The walk of the root skips its first valid entry (a loop from 1): the table for text, data and heap leaks.",
+    edits: [{ from: "of validPtes(root)) {", to: "of validPtes(root).slice(1)) {" }],
   },
   {
-    id: "stack-table-skipped",
+    id: "last-level-0-table-skipped",
     part: "C",
-    mistake:
-      "The walk of the root stops one entry short of the user half (i < 511): the stack's table, entry 511, leaks.",
-    edits: [{ from: "    for (let i = 0; i < NPTE; i++) {", to: "    for (let i = 0; i < 0x1ff; i++) {" }],
+    mistake: "The walk of the root stops one entry early: the last table, the stack's, leaks.",
+    edits: [{ from: "of validPtes(root)) {", to: "of validPtes(root).slice(0, -1)) {" }],
   },
 ];
 

@@ -1,9 +1,9 @@
-import { PA2PTE, PGSIZE, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, PX } from "../hw/riscv";
+import { PA2PTE, PGSIZE, PTE2PA, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, PX } from "../hw/riscv";
 import { kalloc, krefcnt } from "./kalloc";
 import { boot } from "./main";
 import { switchTo } from "./proc";
 import { DATA, TEXT, forkOk, load, panicOf, spawnOk } from "./test-support";
-import { copyout, mappages, mappedPages, readPte, uvmcreate, uvmunmap, walk, walkaddr } from "./vm";
+import { copyout, mappages, mappedPages, readPte, uvmcreate, uvmunmap, validPtes, walk, walkaddr } from "./vm";
 
 const URW = PTE_R | PTE_W | PTE_U;
 
@@ -100,6 +100,23 @@ test("mappedPages() lists every mapped page, lowest va first, across level-0 tab
     mappages(root, va, PGSIZE, pa, PTE_R | PTE_X | PTE_U);
   }
   expect(mappedPages(root)).toEqual([0x00010000, 0x00012000, 0x00400000, 0x7ffff000]);
+});
+
+test("validPtes() lists the valid entries of one page-table page, lowest index first, and walks no deeper", () => {
+  const { root } = freshTable();
+  const pa = kalloc()!;
+  for (const va of [0x7ffff000, 0x00012000, 0x00010000]) mappages(root, va, PGSIZE, pa, PTE_R | PTE_U);
+  // the root: entries 0 and 0x1ff point at level-0 tables (V alone)
+  const top = validPtes(root);
+  expect(top.map((e) => [e.index, e.pte & 0x3ff])).toEqual([
+    [0, PTE_V],
+    [0x1ff, PTE_V],
+  ]);
+  // the first level-0 table: the pages at VPN[0] 0x10 and 0x12, leaves of frame pa
+  expect(validPtes(PTE2PA(top[0]!.pte))).toEqual([
+    { index: 0x10, pte: PA2PTE(pa) | PTE_R | PTE_U | PTE_V },
+    { index: 0x12, pte: PA2PTE(pa) | PTE_R | PTE_U | PTE_V },
+  ]);
 });
 
 test("copyout() stores through the MMU in S-mode with SUM set, and leaves sstatus as it was", () => {

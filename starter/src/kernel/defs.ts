@@ -30,6 +30,7 @@ export {
 export { kalloc, kfree, krefinc, krefcnt } from "./kalloc";
 export {
   type Pagetable,
+  type PteEntry,
   walk,
   walkaddr,
   readPte,
@@ -38,6 +39,7 @@ export {
   mappages,
   uvmunmap,
   mappedPages,
+  validPtes,
 } from "./vm";
 export { memmove } from "./string";
 export { sfence_vma } from "./hart";

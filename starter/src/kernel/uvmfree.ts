@@ -2,18 +2,16 @@
 
 import {
   NotImplemented,
-  NPTE,
   PGSIZE,
   PTESIZE,
-  PTE_V,
   PTE2PA,
   Pagetable,
   isLeaf,
   kfree,
   mappedPages,
   panic,
-  readPte,
   uvmunmap,
+  validPtes,
   writePte,
 } from "./defs";
 

@@ -120,6 +120,27 @@ export function uvmunmap(pagetable: Pagetable, va: number, npages: number, dofre
   }
 }
 
+/** A valid entry of a page-table page: its index (0 to NPTE - 1) and the PTE itself. */
+export interface PteEntry {
+  readonly index: number;
+  readonly pte: number;
+}
+
+/**
+ * The valid entries (PTE_V set) of the page-table page at physical address
+ * `table`, lowest index first. One call reads the whole page, as a loop of
+ * NPTE readPte() calls would, and walks no further: a root's entry that
+ * points at a level-0 table has its own entries in validPtes(PTE2PA(pte)).
+ */
+export function validPtes(table: number): PteEntry[] {
+  const entries: PteEntry[] = [];
+  for (let i = 0; i < NPTE; i++) {
+    const pte = readPte(table + i * PTESIZE);
+    if (pte & PTE_V) entries.push({ index: i, pte });
+  }
+  return entries;
+}
+
 /**
  * The virtual addresses of every page mapped in `pagetable` (valid leaf
  * PTEs), lowest first. It skips whole level-0 tables that are absent, so it
@@ -127,14 +148,9 @@ export function uvmunmap(pagetable: Pagetable, va: number, npages: number, dofre
  */
 export function mappedPages(pagetable: Pagetable): number[] {
   const pages: number[] = [];
-  for (let i = 0; i < NPTE; i++) {
-    const pde = readPte(pagetable + i * PTESIZE);
-    if (!(pde & PTE_V)) continue;
+  for (const { index: i, pte: pde } of validPtes(pagetable)) {
     if (isLeaf(pde)) panic(`mappedPages: megapage at va 0x${hex8(i * 2 ** 22)} (the kernel maps none)`);
-    const table = PTE2PA(pde);
-    for (let j = 0; j < NPTE; j++) {
-      if (readPte(table + j * PTESIZE) & PTE_V) pages.push(i * 2 ** 22 + j * PGSIZE);
-    }
+    for (const { index: j } of validPtes(PTE2PA(pde))) pages.push(i * 2 ** 22 + j * PGSIZE);
   }
   return pages;
 }

@@ -1,18 +1,16 @@
 // Lab part C: tearing down a user address space (for exec and exit).
 
 import {
-  NPTE,
   PGSIZE,
   PTESIZE,
-  PTE_V,
   PTE2PA,
   Pagetable,
   isLeaf,
   kfree,
   mappedPages,
   panic,
-  readPte,
   uvmunmap,
+  validPtes,
   writePte,
 } from "./defs";
 
@@ -45,23 +43,15 @@ export function uvmfree(pagetable: Pagetable): void {
   // Frees each level-0 table the root points to, then the root itself
   // (xv6's freewalk, unrolled for Sv32's two levels).
   function freewalk(root: Pagetable): void {
-    for (let i = 0; i < NPTE; i++) {
-      const pde = readPte(root + i * PTESIZE);
-      if (!(pde & PTE_V)) continue;
-      if (isLeaf(pde)) panic(`freewalk: leaf still mapped at va 0x${hex(i * 2 ** 22)}`);
-      freeLevel0(PTE2PA(pde), i * 2 ** 22);
-      writePte(root + i * PTESIZE, 0);
+    for (const { index, pte } of validPtes(root)) {
+      const base = index * 2 ** 22; // the 4 MiB this entry covers
+      if (isLeaf(pte)) panic(`freewalk: leaf still mapped at va 0x${hex(base)}`);
+      const leaf = validPtes(PTE2PA(pte))[0];
+      if (leaf !== undefined) panic(`freewalk: leaf still mapped at va 0x${hex(base + leaf.index * PGSIZE)}`);
+      writePte(root + index * PTESIZE, 0);
+      kfree(PTE2PA(pte));
     }
     kfree(root);
-  }
-
-  // Frees the level-0 table `table`, which maps the 4 MiB from `base`.
-  function freeLevel0(table: number, base: number): void {
-    for (let j = 0; j < NPTE; j++) {
-      const pte = readPte(table + j * PTESIZE);
-      if (pte & PTE_V) panic(`freewalk: leaf still mapped at va 0x${hex(base + j * PGSIZE)}`);
-    }
-    kfree(table);
   }
 
   function hex(va: number): string {
