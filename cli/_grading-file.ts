@@ -10,12 +10,13 @@ import { loadRubric } from "../grader/rubric";
 import type { Lab } from "../labs/lab";
 import { GRADING_ABOUT, GRADING_FILE, Grading, gradingText } from "../solution/tests/engine/_grading";
 
-/** What the grader runs a test of `lab` with: its student files and budgets, from its rubric. */
+/** What the grader runs a test of `lab` with: its student files and budgets, from its rubric; the edit points from lab.json. */
 export function gradingOf(lab: Lab): Grading {
   const { limits, studentFiles } = loadRubric(lab.dir);
   return {
     about: GRADING_ABOUT,
     studentFiles,
+    editPoints: lab.editPoints.map(({ part, title, file, function: fn }) => ({ part, title, file, function: fn })),
     engine: {
       steps: limits.engineSteps,
       memoryBytes: limits.engineMemoryMb * 1024 * 1024,

@@ -1,13 +1,13 @@
 // Part B: the copy-on-write fault handler (src/kernel/cow.ts).
 // Run this part alone with `npm test -- partB`.
 
-import { PGSIZE, PA2PTE, PTE_COW, PTE_R, PTE_U, PTE_V } from "../src/hw/riscv";
-import { Proc, krefcnt } from "../src/kernel/index";
+import { PGSIZE, PA2PTE, PTE2PA, PTE_COW, PTE_R, PTE_U, PTE_V } from "../src/hw/riscv";
+import { Proc } from "../src/kernel/index";
 import { peekPte } from "../src/kernel/inspect";
-import { krefinc, kfree } from "../src/kernel/kalloc";
+import { kalloc, krefinc, kfree } from "../src/kernel/kalloc";
 import { walk, writePte } from "../src/kernel/vm";
 import { sfence_vma } from "../src/kernel/hart";
-import { bootMachine, fill, fork, frameOf, load, machine, spawnInit, store } from "./support/harness";
+import { bootMachine, during, fill, fork, frameOf, spawnInit, store } from "./support/harness";
 
 const BSS = 0x15000;
 
@@ -21,58 +21,80 @@ function forked(parent: Proc): Proc {
 function family(): { parent: Proc; child: Proc } {
   bootMachine();
   const parent = spawnInit();
-  expect(fill(parent, BSS, 0x11, PGSIZE)).toBe("ok");
+  expect(fill(parent, BSS, 0x11, PGSIZE)).toComplete();
   return { parent, child: forked(parent) };
 }
 
 // Makes p's own writable page at va copy-on-write by hand, as fork would,
-// so that the handler can be tested without part A.
+// so that the handler can be tested without part A; returns its frame's address.
 function makeCow(p: Proc, va: number): number {
   const ptep = walk(p.pagetable!, va, false)!;
-  const pa = PTE2PAof(peekPte(p.pagetable!, va));
+  const pa = PTE2PA(peekPte(p.pagetable!, va));
   writePte(ptep, PA2PTE(pa) | PTE_R | PTE_U | PTE_V | PTE_COW);
   sfence_vma(va, p.asid);
   return pa;
 }
 
-function PTE2PAof(pte: number): number {
-  return (pte >>> 10) * PGSIZE;
-}
-
-test("a write to a COW page whose frame has one reference makes it writable again without a copy", () => {
+// A process whose bss page holds 0x22 everywhere and is COW, with one reference.
+function cowPage(): Proc {
   bootMachine();
   const p = spawnInit();
-  expect(fill(p, BSS, 0x22, PGSIZE)).toBe("ok");
-  const frame = frameOf(p, BSS);
+  expect(fill(p, BSS, 0x22, PGSIZE)).toComplete();
   makeCow(p, BSS);
-  const copied = machine.counters().framesCopied;
-  expect(store(p, BSS + 8, [0x33])).toBe("ok");
-  expect(frameOf(p, BSS)).toBe(frame);
-  expect(machine.counters().framesCopied).toBe(copied);
+  return p;
+}
+
+const REUSE = "cowfault(): this mapping held the frame's last reference, so the handler must reuse the frame";
+
+test("a write to a COW page whose frame has one reference makes it writable again without a copy", () => {
+  const p = cowPage();
+  const frame = frameOf(p, BSS)!;
+  const d = during(() => expect(store(p, BSS + 8, [0x33])).toComplete());
+  expect(d).toCount(
+    { framesCopied: 0 },
+    "During a write fault on a COW page with reference count 1",
+    "Reuse the frame: set PTE_W and clear PTE_COW, no copy.",
+  );
+  expect(p).toMapFrame(BSS, frame, REUSE);
   expect(p).toBeWritable(BSS);
-  expect(load(p, BSS + 7, 2)).toEqual([0x22, 0x33]);
+  expect(p).toRead(BSS + 7, [0x22, 0x33]);
+});
+
+test("the reuse fences the old translation too: a page read before the write can be written after", () => {
+  const p = cowPage();
+  expect(p).toRead(BSS, [0x22]); // the TLB now caches the read-only translation
+  expect(store(p, BSS, [0x34])).toComplete();
+  expect(p).toRead(BSS, [0x34, 0x22]);
 });
 
 test("a write to a COW page whose frame is shared copies it, and drops one reference to the old frame", () => {
-  bootMachine();
-  const p = spawnInit();
-  expect(fill(p, BSS, 0x22, PGSIZE)).toBe("ok");
-  const old = makeCow(p, BSS);
+  const p = cowPage();
+  const old = PTE2PA(peekPte(p.pagetable!, BSS));
   krefinc(old); // pretend another process shares the frame
-  expect(store(p, BSS, [0x44])).toBe("ok");
-  expect(frameOf(p, BSS)).not.toBe(old / PGSIZE);
-  expect(krefcnt(old)).toBe(1);
+  expect(store(p, BSS, [0x44])).toComplete();
+  expect(p).toHaveCopied(BSS, old);
   expect(p).toBeWritable(BSS);
-  expect(load(p, BSS, 2)).toEqual([0x44, 0x22]);
+  expect(p).toRead(BSS, [0x44, 0x22]);
   kfree(old);
+});
+
+test("a copy may land in frame 0 like in any other frame", () => {
+  bootMachine();
+  const frame0 = kalloc()!; // the free pool hands out frame 0 first
+  const p = spawnInit();
+  expect(fill(p, BSS, 0x22, PGSIZE)).toComplete();
+  krefinc(makeCow(p, BSS)); // pretend another process shares the frame
+  kfree(frame0); // frame 0 is free again, on top of the pool: the copy takes it
+  expect(store(p, BSS, [0x55])).toComplete();
+  expect(p).toMapFrame(BSS, 0, "cowfault(): the copy should land in frame 0, the frame kalloc() returned");
+  expect(p).toRead(BSS, [0x55, 0x22]);
 });
 
 test("after fork, a write by the child changes only the child's copy", () => {
   const { parent, child } = family();
-  expect(store(child, BSS + 100, [0xcc])).toBe("ok");
-  expect(load(child, BSS + 99, 3)).toEqual([0x11, 0xcc, 0x11]);
-  expect(load(parent, BSS + 99, 3)).toEqual([0x11, 0x11, 0x11]);
-  expect(frameOf(child, BSS)).not.toBe(frameOf(parent, BSS));
+  expect(store(child, BSS + 100, [0xcc])).toComplete();
+  expect(child).toRead(BSS + 99, [0x11, 0xcc, 0x11]);
+  expect(parent).toRead(BSS + 99, [0x11, 0x11, 0x11]);
   expect(child).toBeWritable(BSS);
   expect(parent).toHaveRefCount(BSS, 1);
   expect("kernel").toLeakNothing();
@@ -80,32 +102,29 @@ test("after fork, a write by the child changes only the child's copy", () => {
 
 test("after fork, a write by the parent changes only the parent's copy", () => {
   const { parent, child } = family();
-  expect(store(parent, BSS, [0xaa])).toBe("ok");
-  expect(load(parent, BSS, 1)).toEqual([0xaa]);
-  expect(load(child, BSS, 1)).toEqual([0x11]);
+  expect(store(parent, BSS, [0xaa])).toComplete();
+  expect(parent).toRead(BSS, [0xaa]);
+  expect(child).toRead(BSS, [0x11]);
   expect("kernel").toLeakNothing();
 });
 
 test("once the other sharer has its own copy, the last one's write reuses the frame", () => {
   const { parent, child } = family();
-  const original = frameOf(parent, BSS);
-  expect(store(child, BSS, [1])).toBe("ok"); // copy
-  const copies = machine.counters().framesCopied;
-  expect(store(parent, BSS, [2])).toBe("ok"); // reuse: the parent holds the last reference
-  expect(machine.counters().framesCopied).toBe(copies);
-  expect(frameOf(parent, BSS)).toBe(original);
+  const original = frameOf(parent, BSS)!;
+  expect(store(child, BSS, [1])).toComplete(); // a copy: the parent still maps the original
+  const d = during(() => expect(store(parent, BSS, [2])).toComplete());
+  expect(d).toCount(
+    { cowFaults: 1, framesCopied: 0 },
+    "During the parent's write, after the child's write gave the child its own copy",
+    `Frame ${original} had one reference left, the parent's: reuse it (set PTE_W, clear PTE_COW), no copy.`,
+  );
+  expect(parent).toMapFrame(BSS, original, REUSE);
   expect(parent).toBeWritable(BSS);
 });
 
 test("the handler fences the old translation: a page read before the write can be written after", () => {
   const { parent } = family();
-  expect(load(parent, BSS, 1)).toEqual([0x11]); // the TLB now caches a read-only translation
-  const result = store(parent, BSS, [0x55]);
-  if (result !== "ok") {
-    throw new Error(
-      `the parent was killed by ${parent.killedBy} when it wrote a COW page it had just read: after the handler ` +
-        `changed the PTE, the TLB still served the old read-only translation. Call sfence_vma(va, asid) after changing the PTE`,
-    );
-  }
-  expect(load(parent, BSS, 1)).toEqual([0x55]);
+  expect(parent).toRead(BSS, [0x11]); // the TLB now caches a read-only translation
+  expect(store(parent, BSS, [0x55])).toComplete();
+  expect(parent).toRead(BSS, [0x55]);
 });

@@ -3,7 +3,7 @@
 
 import { PGSIZE } from "../src/hw/riscv";
 import { exec } from "../src/kernel/index";
-import { bootMachine, exit, fill, fork, frameOf, load, machine, spawnInit, store, wait } from "./support/harness";
+import { bootMachine, during, exit, fill, fork, frameOf, machine, spawnInit, store, wait } from "./support/harness";
 
 const BSS = 0x15000;
 const STACK = 0x7ffff000;
@@ -12,12 +12,14 @@ const IMAGE = { text: 4, data: 1, bss: 1, stack: 1 };
 test("exit frees every frame of a process that shares nothing, page tables included", () => {
   bootMachine();
   const p = spawnInit();
-  expect(fill(p, BSS, 7, PGSIZE)).toBe("ok");
-  expect(store(p, STACK, [1])).toBe("ok"); // the stack's page has a level-0 table of its own
+  expect(fill(p, BSS, 7, PGSIZE)).toComplete();
+  expect(store(p, STACK, [1])).toComplete(); // the stack's page has a level-0 table of its own
   exit(p, 0);
-  const c = machine.counters();
-  expect(c.framesInUse).toBe(0);
-  expect(c.pageTableFrames).toBe(0);
+  expect(machine.counters()).toHold(
+    { framesInUse: 0, pageTableFrames: 0 },
+    "After the only process exited",
+    "uvmfree() must drop every mapping's reference (uvmunmap(pagetable, va, 1, true)) and then free the page-table pages, root included.",
+  );
   expect("kernel").toLeakNothing();
 });
 
@@ -25,40 +27,50 @@ test("exec frees the old image's frames and keeps only the new image's", () => {
   bootMachine();
   const p = spawnInit();
   const fresh = machine.counters().framesInUse; // what a freshly loaded image holds
-  expect(fill(p, BSS, 7, PGSIZE)).toBe("ok");
-  expect(store(p, STACK, [1])).toBe("ok");
-  expect(exec(p, "init", IMAGE)).toBe(0);
-  expect(machine.counters().framesInUse).toBe(fresh);
+  expect(fill(p, BSS, 7, PGSIZE)).toComplete();
+  expect(store(p, STACK, [1])).toComplete();
+  expect(exec(p, "init", IMAGE)).toReturn(0, `exec(pid ${p.pid}, "init")`);
+  expect(machine.counters()).toHold(
+    { framesInUse: fresh },
+    "After exec, with only the new image loaded",
+    "uvmfree() on the old image must drop each of its mappings' references and free its page-table pages.",
+  );
   expect("kernel").toLeakNothing();
 });
 
 test("a child's exit drops its references without freeing the frames the parent still maps", () => {
   bootMachine();
   const parent = spawnInit();
-  expect(fill(parent, BSS, 9, PGSIZE)).toBe("ok");
+  expect(fill(parent, BSS, 9, PGSIZE)).toComplete();
   const child = fork(parent);
-  if (child === "ENOMEM") throw new Error("fork failed");
+  if (child === "ENOMEM") throw new Error("fork returned ENOMEM on a machine with plenty of free frames");
   exit(child, 3);
   expect(parent).toHaveRefCount(BSS, 1);
-  expect(load(parent, BSS, 2)).toEqual([9, 9]);
-  expect(wait(parent, null)).toBe(child);
+  expect(parent).toRead(BSS, [9, 9]);
+  expect(wait(parent, null)).toReturn(child, `wait(pid ${parent.pid}) after its child exited`);
   expect("kernel").toLeakNothing();
 });
 
 test("after the child execs, the parent's writes fault but copy nothing", () => {
   bootMachine();
   const parent = spawnInit();
-  expect(fill(parent, BSS, 1, PGSIZE)).toBe("ok");
-  const frame = frameOf(parent, BSS);
+  expect(fill(parent, BSS, 1, PGSIZE)).toComplete();
+  const frame = frameOf(parent, BSS)!;
   const child = fork(parent);
-  if (child === "ENOMEM") throw new Error("fork failed");
-  expect(exec(child, "init", IMAGE)).toBe(0);
-  const before = machine.counters();
-  expect(store(parent, BSS, [2])).toBe("ok");
-  const after = machine.counters();
-  expect(after.cowFaults - before.cowFaults).toBe(1);
-  expect(after.framesCopied - before.framesCopied).toBe(0);
-  expect(frameOf(parent, BSS)).toBe(frame);
+  if (child === "ENOMEM") throw new Error("fork returned ENOMEM on a machine with plenty of free frames");
+  expect(exec(child, "init", IMAGE)).toReturn(0, `exec(pid ${child.pid}, "init")`);
+  const d = during(() => expect(store(parent, BSS, [2])).toComplete());
+  expect(d).toCount(
+    { cowFaults: 1, framesCopied: 0 },
+    "During the parent's write after its child's exec",
+    `The exec dropped the child's reference to frame ${frame} (uvmfree()), so the parent's COW fault finds ` +
+      `reference count 1 and reuses the frame (cowfault()).`,
+  );
+  expect(parent).toMapFrame(
+    BSS,
+    frame,
+    "cowfault(): the parent held the frame's last reference, so its write reuses it",
+  );
   expect("kernel").toLeakNothing();
 });
 
@@ -66,7 +78,7 @@ test("twenty processes exit one after another within the engine's budget of call
   bootMachine();
   for (let i = 0; i < 20; i++) {
     const p = spawnInit();
-    expect(store(p, STACK, [i])).toBe("ok"); // a second level-0 table to free
+    expect(store(p, STACK, [i])).toComplete(); // a second level-0 table to free
     exit(p, 0);
   }
   expect("kernel").toLeakNothing();

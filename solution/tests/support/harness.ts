@@ -1,19 +1,32 @@
 // Small helpers the lab's tests use to drive the machine: boot it, start a
 // process, store and load through the MMU as the process would, and look at
-// page-table entries without changing anything.
+// page-table entries without changing anything. A store returns what
+// happened during it (its faults, from the kernel's trace) so that a
+// matcher can say why it failed.
 
-import { Machine } from "../../src/hw/machine";
+import { Counters, Machine } from "../../src/hw/machine";
 import { PGSIZE, PTE2PA, PTE_V } from "../../src/hw/riscv";
-import { BootOptions, Proc, boot, krefcnt, peekPte, spawn, switchTo } from "../../src/kernel/index";
+import {
+  BootOptions,
+  Proc,
+  TraceEvent,
+  boot,
+  krefcnt,
+  peekPte,
+  spawn,
+  switchTo,
+  traceEvents,
+} from "../../src/kernel/index";
+import { kfreecount } from "../../src/kernel/kalloc";
 
 export { fork, exec, exit, wait, sbrk, audit, krefcnt, mappings } from "../../src/kernel/index";
 
 /** The machine the current test booted. */
 export let machine: Machine;
 
-/** Boots a fresh machine and kernel (default: 32768 frames, 64 TLB entries). */
+/** Boots a fresh machine and kernel (default: 32768 frames, 64 TLB entries), recording the kernel's trace. */
 export function bootMachine(options: BootOptions = {}): Machine {
-  machine = boot(options);
+  machine = boot({ ...options, trace: true });
   return machine;
 }
 
@@ -24,24 +37,76 @@ export function spawnInit(image = { text: 4, data: 1, bss: 1, stack: 1 }): Proc 
   return p;
 }
 
-/** `p` stores `bytes` at `va`; returns "ok", or "killed" when the store killed it. */
-export function store(p: Proc, va: number, bytes: number[]): "ok" | "killed" | "failed" {
-  switchTo(p);
-  return machine.store(va, Uint8Array.from(bytes));
+export type FaultEvent = Extract<TraceEvent, { kind: "fault" }>;
+export type FenceEvent = Extract<TraceEvent, { kind: "fence" }>;
+
+/** A store by a process, and what happened during it. */
+export interface Store {
+  readonly proc: Proc;
+  readonly va: number;
+  readonly length: number;
+  /** What the machine said: "killed" when the process died of it. */
+  readonly result: "ok" | "killed" | "failed";
+  /** The page faults it took, in order. */
+  readonly faults: readonly FaultEvent[];
+  /** The PTE of its first page before it began (0 when none). */
+  readonly pteBefore: number;
+  /** Frames in the free pool before it began. */
+  readonly freeBefore: number;
+}
+
+/** `p` stores `bytes` at `va`. */
+export function store(p: Proc, va: number, bytes: number[]): Store {
+  return storing(p, va, bytes.length, () => machine.store(va, Uint8Array.from(bytes)));
 }
 
 /** `p` stores `value` into `length` bytes at `va` (memset). */
-export function fill(p: Proc, va: number, value: number, length: number): "ok" | "killed" | "failed" {
-  switchTo(p);
-  return machine.fill(va, value, length);
+export function fill(p: Proc, va: number, value: number, length: number): Store {
+  return storing(p, va, length, () => machine.fill(va, value, length));
+}
+
+function storing(p: Proc, va: number, length: number, access: () => Store["result"]): Store {
+  const pteBefore = pteOf(p, va);
+  const freeBefore = kfreecount();
+  const { value: result, events } = traced(() => {
+    switchTo(p);
+    return access();
+  });
+  const faults = events.filter((e): e is FaultEvent => e.kind === "fault");
+  return { proc: p, va, length, result, faults, pteBefore, freeBefore };
 }
 
 /** `p` loads `length` bytes at `va`; throws if the load killed it. */
 export function load(p: Proc, va: number, length: number): number[] {
   switchTo(p);
   const r = machine.load(va, length);
-  if (!(r instanceof Uint8Array)) throw new Error(`pid ${p.pid}'s load at 0x${hex(va)} did not complete: ${r}`);
+  if (!(r instanceof Uint8Array)) {
+    throw new Error(`pid ${p.pid} was ${r} when it read ${length} bytes at 0x${hex(va)}: ${p.killedBy ?? ""}`);
+  }
   return [...r];
+}
+
+/** What changed while `body` ran: each counter's difference, and the kernel's trace events. */
+export interface Change<T> {
+  readonly value: T;
+  readonly counters: Counters;
+  readonly events: readonly TraceEvent[];
+}
+
+/** Runs `body` and returns its value with the counters' differences and the trace events it caused. */
+export function during<T>(body: () => T): Change<T> {
+  const before = machine.counters();
+  const { value, events } = traced(body);
+  const after = machine.counters();
+  const counters = { ...after };
+  for (const k of Object.keys(counters) as (keyof Counters)[]) counters[k] = after[k] - before[k];
+  return { value, counters, events };
+}
+
+function traced<T>(body: () => T): { value: T; events: TraceEvent[] } {
+  const from = traceEvents().length;
+  const value = body();
+  return { value, events: traceEvents().slice(from) };
 }
 
 /** The PTE that maps `va` in `p`'s page table (0 when there is none). */

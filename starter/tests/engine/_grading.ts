@@ -1,7 +1,8 @@
 // How the grader runs the student's code (tests/engine/grading.json): which
-// files are the student's, and the budgets each test gets in the grader's
-// engine. The file is written from the lab's rubric by `oslab starter` (the
-// kit checks that it agrees with what the grader uses); nobody edits it.
+// files are the student's and the functions in them (the lab's edit
+// points), and the budgets each test gets in the grader's engine. The
+// file is written from the lab by `oslab starter` (the kit checks that it
+// agrees with what the grader uses); nobody edits it.
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -13,10 +14,21 @@ export interface Grading {
   readonly about: string;
   /** The files the grader takes from a submission, relative to the project ("src/kernel/cow.ts"). */
   readonly studentFiles: readonly string[];
+  /** The functions the student writes, each with its part and the handout's title for it. */
+  readonly editPoints: readonly EditPoint[];
   /** The engine's budgets for one test: steps, heap bytes, stack bytes. */
   readonly engine: EngineLimits;
   /** The simulated machine's step budget for one test. */
   readonly stepBudget: number;
+}
+
+/** A function the student writes: `Part ${part}: ${title}` is its section of the handout. */
+export interface EditPoint {
+  readonly part: string;
+  readonly title: string;
+  /** Relative to the project ("src/kernel/uvmcopy.ts"). */
+  readonly file: string;
+  readonly function: string;
 }
 
 /** Where grading.json sits, relative to the project's root. */
@@ -24,7 +36,7 @@ export const GRADING_FILE = "tests/engine/grading.json";
 
 /** What grading.json says about itself. */
 export const GRADING_ABOUT =
-  "The grader's budgets for your code, written from the lab's rubric: npm test runs each test that passes a second time in the grader's engine with them. Do not edit.";
+  "The functions you write and the grader's budgets for your code, written from the lab: npm test names the function a test is waiting on, and runs each test that passes a second time in the grader's engine with these budgets. Do not edit.";
 
 /** Reads the project's grading.json; throws naming the file when it cannot. */
 export function loadGrading(root: string): Grading {
@@ -43,9 +55,18 @@ export function gradingText(g: Grading): string {
     "{",
     `  "about": ${JSON.stringify(g.about)},`,
     `  "studentFiles": [${g.studentFiles.map((f) => JSON.stringify(f)).join(", ")}],`,
+    `  "editPoints": [`,
+    g.editPoints.map((e) => `    ${editPointText(e)}`).join(",\n"),
+    `  ],`,
     `  "engine": { "steps": ${steps}, "memoryBytes": ${memoryBytes}, "stackBytes": ${stackBytes} },`,
     `  "stepBudget": ${g.stepBudget}`,
     "}",
     "",
   ].join("\n");
+}
+
+// One edit point on one line, keys in a fixed order.
+function editPointText(e: EditPoint): string {
+  const { part, title, file, function: fn } = e;
+  return `{ "part": ${JSON.stringify(part)}, "title": ${JSON.stringify(title)}, "file": ${JSON.stringify(file)}, "function": ${JSON.stringify(fn)} }`;
 }
