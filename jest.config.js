@@ -6,6 +6,9 @@ const ts = ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json", diagnostics: false
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: ["default", "<rootDir>/.ci/jest-summary.js"],
+  // one folder per run for the batches several test files share (grader/test-support/shared-batch.ts)
+  globalSetup: "<rootDir>/grader/test-support/run-folder.js",
+  globalTeardown: "<rootDir>/grader/test-support/run-folder-teardown.js",
   projects: [
     {
       displayName: "kit",
