@@ -71,6 +71,8 @@ export function oslabCli(argv: readonly string[]): Argv {
           ...(args.force ? { force: true } : {}),
           ...(args.onDuplicate !== undefined ? { onDuplicate: args.onDuplicate } : {}),
           ...(args.isolation !== undefined ? { isolation: args.isolation } : {}),
+          ...(args.afterDueDate ? { afterDueDate: true } : {}),
+          ...(args.published ? { published: true } : {}),
         });
       },
     )

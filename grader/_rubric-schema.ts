@@ -109,7 +109,7 @@ const visibility = oneOf(VISIBILITIES as [(typeof VISIBILITIES)[number], ...(typ
   .default("visible")
   .describe(
     'Gradescope\'s: "visible" always shown; "after_due_date"; "after_published" once grades are published; ' +
-      '"hidden" never shown (the student sees the part, the points and the hint)',
+      '"hidden" never shown (the student sees the part, the points and the hint; so does a student before the item is shown in full). The instructor sees everything (grader/visibility.ts)',
   );
 
 const hint = text()
@@ -193,7 +193,9 @@ const threshold = z
   .strictObject(
     {
       id: id().describe('the id ("T1")'),
-      part: text().describe("the id of its part"),
+      part: text().describe(
+        "the id of the part its points count toward (required: every report totals each part's tests and thresholds, and the parts add up to the score)",
+      ),
       title: text().describe("what the figure shows"),
       scenario: text().describe("the scenario file (the `oslab run` format), relative to the lab's folder"),
       figure: figure.describe(`what is measured at the end of the run: ${FIGURES_IN_WORDS}`),

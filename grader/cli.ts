@@ -31,6 +31,10 @@ export interface GradeArgs {
   readonly onDuplicate?: DuplicateRule;
   /** The operating-system layer student code runs under; default the strongest available. */
   readonly isolation?: IsolationLayer;
+  /** The students' reports are made after the due date: items shown after the due date are shown in full. */
+  readonly afterDueDate?: boolean;
+  /** The students' reports are made once grades are published (after the due date too). */
+  readonly published?: boolean;
 }
 
 export function builder<T>(y: Argv<T>) {
@@ -78,6 +82,18 @@ export function builder<T>(y: Argv<T>) {
       describe:
         "how student code is isolated: bwrap (bubblewrap), user (an unprivileged user), none; default the strongest available",
     })
+    .option("after-due-date", {
+      type: "boolean",
+      default: false,
+      describe:
+        'the students\' reports show in full the tests and thresholds the rubric shows "after_due_date" (hidden ones never)',
+    })
+    .option("published", {
+      type: "boolean",
+      default: false,
+      describe:
+        'grades are published: the students\' reports show in full the items shown "after_due_date" and "after_published"',
+    })
     .example("$0 grade class/ --out graded", "a class: one subfolder or archive a student")
     .example("$0 grade a.zip b.tgz --out graded", "two submissions")
     .example("$0 grade class/ --out graded --lab-dir ../mylab", "")
@@ -89,7 +105,9 @@ export function builder<T>(y: Argv<T>) {
         "Canvas's (name_userid_submissionid_file, grouped by student), Moodle's (a folder or files per participant), " +
         "or a .zip of per-student archives. Every entry is listed, graded under its id or not graded and why " +
         "(an archive the grader cannot read, such as .rar; not a submission; empty), here and in summary.json and summary.html. " +
-        "Writes <out>/<id>/results.json (Gradescope's format) and details.json, and <out>/summary.json, grades.csv, summary.html. " +
+        "Writes <out>/<id>/results.json (Gradescope's format), report.html and report.md (the student's: hidden items show only " +
+        "their part, points and hint), instructor.html and details.json (the instructor's: everything), and <out>/summary.json, " +
+        "grades.csv, summary.html (the instructor's). " +
         "Run the same command again after a crash or a kill: submissions already graded (same files, grader, lab and seed) " +
         "are not graded again unless --force. " +
         "Student code runs under bubblewrap where it works, else (as root) as an unprivileged user; with neither, " +
@@ -124,6 +142,11 @@ export async function gradeCommand(
       ...(args.force === true ? { force: true } : {}),
       ...(args.onDuplicate !== undefined ? { onDuplicate: args.onDuplicate } : {}),
       ...(args.isolation !== undefined ? { isolation: args.isolation } : {}),
+      audience: {
+        kind: "student",
+        moment:
+          args.published === true ? "published" : args.afterDueDate === true ? "after-due-date" : "before-due-date",
+      },
       onEvent: (e) => {
         if (e.type === "discovered") err(discoveredText(e.discovery));
         if (e.type === "baseline") for (const w of e.warnings) err(`oslab grade: warning: ${w}\n`);

@@ -201,12 +201,12 @@ test("results.json follows Gradescope's format and shows only the hint of a fail
     expect(t.output).not.toMatch(/Expected|Received|expect\(/);
 });
 
-test("grades.csv has the total and one column per part and per threshold", () => {
+test("grades.csv has the total, one column per part (its tests and thresholds: both thresholds are B's), and one per threshold", () => {
   const csv = readFileSync(path.join(work, "out", "grades.csv"), "utf8")
     .trim()
     .split("\n");
   expect(csv[0]).toBe("id,total,A,B,C,T1,T2");
-  expect(csv).toContain(`alice,${result("alice").maxScore},4,3,2,2,1`);
+  expect(csv).toContain(`alice,${result("alice").maxScore},4,6,2,2,1`);
   expect(csv).toHaveLength(10);
 });
 

@@ -49,6 +49,7 @@ import { RunLimits, runSubmission } from "./run";
 import { graderErrorResult, score, withGraderError } from "./score";
 import { summarize, writeSummary } from "./summary";
 import { GRADER_VERSION } from "./version";
+import type { Audience } from "./visibility";
 import { buildWorkspace, createWorkspace, removeWorkspace } from "./workspace";
 
 /** What the reference solution's run tells about a batch. */
@@ -109,6 +110,8 @@ export interface GradeOptions extends KitOptions {
    * for they draw with the reference kernel, which it must not ship.
    */
   readonly reports?: boolean;
+  /** Who the students' reports are for (default: a student before the due date; visibility.ts). */
+  readonly audience?: Audience;
 }
 
 export interface BatchTiming {
@@ -236,7 +239,13 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
     if (report !== null && templates !== null) {
       const written = await report.writeReports(
         { kit, sources, results, summary },
-        { out: options.out, templates, jobs, isolation },
+        {
+          out: options.out,
+          templates,
+          jobs,
+          isolation,
+          ...(options.audience !== undefined ? { audience: options.audience } : {}),
+        },
       );
       if (written.failed.length > 0) {
         // a report the grader could not write is its own failure, told in that submission's results

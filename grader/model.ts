@@ -337,7 +337,10 @@ export interface ScoredItem {
   readonly score: number;
   readonly passed: boolean;
   readonly visibility: Visibility;
-  /** What the student may see. */
+  /**
+   * What the item says when it is shown in full (its failure message, what
+   * the code printed, the hint): who may see it is visibility.ts's rule.
+   */
   readonly output: string;
   /** What the instructor sees: the full failure messages. */
   readonly detail: string;
@@ -350,11 +353,18 @@ export interface ScoredItem {
   readonly hint?: string;
 }
 
-export interface PartScore {
-  readonly id: string;
-  readonly title: string;
+/** Points scored out of points possible. */
+export interface Points {
   readonly score: number;
   readonly maxScore: number;
+}
+
+/** A part's total, its tests' and its thresholds' together (grader/_points.ts partTotals). */
+export interface PartScore extends Points {
+  readonly id: string;
+  readonly title: string;
+  readonly tests: Points;
+  readonly thresholds: Points;
 }
 
 export type ResultStatus = "graded" | "grader-error";
@@ -390,7 +400,7 @@ export interface SubmissionResult {
   readonly seed: number;
   readonly score: number;
   readonly maxScore: number;
-  /** Tests only; thresholds have their own columns. */
+  /** Every item counts toward its part: the parts add up to `score`. */
   readonly parts: readonly PartScore[];
   readonly items: readonly ScoredItem[];
   /** Files, compiler messages and anything else about the whole submission, for the student. */
@@ -426,6 +436,8 @@ export interface SummaryColumn {
   readonly id: string;
   readonly title: string;
   readonly kind: "part" | "threshold";
+  /** The part it counts toward (a part's column: its own id); a threshold's points are in its part's column too. */
+  readonly part: string;
   readonly maxScore: number;
 }
 

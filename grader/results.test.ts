@@ -84,10 +84,19 @@ describe("each part's hint entry", () => {
     for (const secret of ["Expected", "Received", "275", '"perm"', "toBe"]) expect(shown).not.toContain(secret);
   });
 
-  test("only hidden tests' hints: a visible or after-due-date failure shows itself in full where Gradescope allows", () => {
+  test("the hints of what a student cannot see yet: an after-due-date failure's is listed, a visible failure shows itself", () => {
     const r = gradescopeResults(graded(["A4", "A5"]));
-    expect(entry(r, "A").output).toBe("No hidden test of part A failed.");
-    expect(r.extra_data.hintsShown).toBe(false);
+    expect(test_("A4").visibility).toBe("after_due_date");
+    expect(entry(r, "A").output).toBe(
+      [
+        "Hints from the hidden tests of part A that failed (what each one checks stays hidden):",
+        `- ${test_("A4").hint}`,
+      ].join("\n"),
+    );
+    expect(r.extra_data.hintsShown).toBe(true);
+    const visibleOnly = gradescopeResults(graded(["A5"]));
+    expect(entry(visibleOnly, "A").output).toBe("No hidden test of part A failed.");
+    expect(visibleOnly.extra_data.hintsShown).toBe(false);
   });
 
   test("a hint shared by several failed tests is listed once", () => {
@@ -155,5 +164,35 @@ describe("release tokens in results.json", () => {
     expect(entry(r, "A").output).toContain(test_("A7").hint);
     expect(r.output).toContain("This submission used one: 0 of 1 left");
     expect(r.extra_data.hintsShown).toBe(true);
+  });
+});
+
+describe("the items' own entries and the overview", () => {
+  test("a hidden item's entry says whether it failed and its hint, never its message; a visible one says everything", () => {
+    const r = gradescopeResults(graded(["A7", "A5"]));
+    const a7 = r.tests.find((t) => t.number === "A7")!;
+    expect(a7).toMatchObject({ visibility: "hidden", status: "failed", output: `Failed.\nHint: ${test_("A7").hint}` });
+    expect(r.tests.find((t) => t.number === "A5")!.output).toContain("Received: 275");
+  });
+
+  test("an after-due-date item keeps its full message: Gradescope shows it once the due date has passed", () => {
+    const r = gradescopeResults(graded(["A4"]));
+    expect(r.tests.find((t) => t.number === "A4")).toMatchObject({ visibility: "after_due_date" });
+    expect(r.tests.find((t) => t.number === "A4")!.output).toContain("Received: 275");
+  });
+
+  test("the overview gives each part's tests and thresholds, and the parts add up to the score", () => {
+    const graded_ = graded(["A1", "B6"]);
+    const r = gradescopeResults(graded_);
+    const lines = r.output.split("\n");
+    expect(lines[0]).toBe(`Score: ${r.score} / ${graded_.maxScore}`);
+    for (const p of graded_.parts) {
+      const th = rubric.thresholds.filter((t) => t.part === p.id).reduce((s, t) => s + t.points, 0);
+      expect(lines).toContain(
+        `Part ${p.id} (${p.title}): ${p.score} / ${p.maxScore} (tests ${p.tests.score} / ${p.tests.maxScore}, thresholds ${p.thresholds.score} / ${th})`,
+      );
+    }
+    const parts = lines.filter((l) => l.startsWith("Part ")).map((l) => Number(/: ([\d.]+) \//.exec(l)![1]));
+    expect(parts.reduce((a, b) => a + b, 0)).toBe(r.score);
   });
 });

@@ -100,6 +100,8 @@ test.each([
     'integrity.flagged must be one of "zero-tests", "zero-part", "report-only", not "zero"',
   ],
   [(r: typeof good) => (r.thresholds[0].worst = -1), "thresholds.T1.worst must be a number, 0 or more"],
+  [(r: typeof good) => delete r.thresholds[0].part, "thresholds.T1.part is missing"],
+  [(r: typeof good) => (r.thresholds[0].part = "Q"), 'thresholds.T1.part names no part of the rubric: "Q"'],
   [(r: typeof good) => (r.version = ""), "version must be a non-empty string or a number"],
   [(r: typeof good) => (r.tests = {}), "tests must be a list"],
 ])("a wrong field is named, its item by id: %#", (change, expected) => {

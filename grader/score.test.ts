@@ -4,6 +4,7 @@ import { Intake, IntegrityFlag, Rubric, UnitOutcome } from "./model";
 import { loadRubric } from "./rubric";
 import { ScoreInput, score } from "./score";
 import { FIXTURE_LAB, STUDENT_FILES } from "./test-support/fixtures";
+import { INSTRUCTOR, STUDENT, itemView } from "./visibility";
 
 const rubric = loadRubric(FIXTURE_LAB);
 const intake: Intake = {
@@ -53,11 +54,24 @@ const item = (r: ReturnType<typeof scored>, id: string) => r.items.find((i) => i
 test("all outcomes passed and figures at the reference's: full marks", () => {
   const r = scored(allPass);
   expect(r.score).toBe(12);
-  expect(r.parts.map((p) => [p.id, p.score, p.maxScore])).toEqual([
-    ["A", 4, 4],
-    ["B", 3, 3],
-    ["C", 2, 2],
+  // [part, tests, thresholds, total]: both thresholds are part B's
+  expect(r.parts.map((p) => [p.id, p.tests.score, p.thresholds.score, p.score, p.maxScore])).toEqual([
+    ["A", 4, 0, 4, 4],
+    ["B", 3, 3, 6, 6],
+    ["C", 2, 0, 2, 2],
   ]);
+});
+
+test("each threshold counts toward its part, and the parts add up to the score", () => {
+  const outcomes = allPass.map((o) =>
+    o.key === "threshold:T1" ? scenario("T1", 6) : o.key.includes("A2") ? fail(o.key, "Expected: 0") : o,
+  );
+  const r = scored(outcomes);
+  const b = r.parts.find((p) => p.id === "B")!;
+  expect(b.thresholds).toEqual({ score: item(r, "T1").score + item(r, "T2").score, maxScore: 3 });
+  expect(item(r, "T1").score).toBe(1);
+  expect(r.parts.map((p) => p.score)).toEqual([2, 5, 2]);
+  expect(r.score).toBe(9);
 });
 
 test("one failing hidden test fails its rubric test, and the tests that depend on it say so", () => {
@@ -74,11 +88,18 @@ test("one failing hidden test fails its rubric test, and the tests that depend o
   expect(item(r, "C1")).toMatchObject({ score: 2 });
 });
 
-test("a failed hidden test shows the student only its hint", () => {
+test("a failed hidden test keeps its message for the instructor, and a student's view of it shows only its hint", () => {
   const outcomes = allPass.map((o) => (o.key.includes("A2") ? fail(o.key, "Expected: 0\nReceived: 4") : o));
   const a2 = item(scored(outcomes), "A2");
-  expect(a2.output).toBe("Failed.\nHint: Clear PTE_W and set PTE_COW in both tables.");
+  expect(a2.visibility).toBe("hidden");
   expect(a2.detail).toContain("Received: 4");
+  expect(itemView(a2, INSTRUCTOR).output).toContain("Received: 4");
+  expect(itemView(a2, STUDENT)).toMatchObject({
+    title: null,
+    output: null,
+    figure: null,
+    hint: "Clear PTE_W and set PTE_COW in both tables.",
+  });
 });
 
 test.each([

@@ -11,22 +11,24 @@
 //  - A flag of the integrity check costs what the rubric's "integrity" says:
 //    the tests of every part that needs the flagged file ("zero-tests"),
 //    their thresholds too ("zero-part"), or nothing ("report-only").
-// What a student sees of a hidden item is its hint, never a failure message.
+//  - Every test and threshold counts toward its part (_points.ts partTotals),
+//    and the parts add up to the score.
+// An item's output is what it says when shown in full; who sees it in full
+// is visibility.ts's rule, applied by the views.
 
+import { partTotals, round, thresholdCredit } from "./_points";
 import { partsLost, unusableFiles, unusableSentence } from "./_unusable";
 import { formatFlag } from "./integrity";
 import { rubricIdOf } from "./rubric";
 import {
   Intake,
   IntegrityFlag,
-  PartScore,
   Rubric,
   RubricThreshold,
   ScoredItem,
   SubmissionResult,
   UnitOutcome,
   UnusableFile,
-  Visibility,
   Workspace,
 } from "./model";
 import { scenarioKey } from "./protocol";
@@ -73,7 +75,7 @@ export function score(input: ScoreInput): SubmissionResult {
     if (block !== undefined) output = block;
     else if (failedDeps.length > 0) output = `depends on ${failedDeps.join(", ")}`;
     else if (ok && flag !== undefined) output = `Passed, but scores 0: ${flag}`;
-    else output = o.passed ? "" : studentMessage(t.visibility, o.message, o.logs, o.plain, t.hint);
+    else output = o.passed ? "" : failureMessage(o.message, o.logs, t.hint);
     items.push({
       id: t.id,
       kind: "test",
@@ -100,15 +102,7 @@ export function score(input: ScoreInput): SubmissionResult {
         : { ...item, score: 0, passed: false, output: `Scores 0: ${flag}`, detail: `${flag}\n${item.detail}` },
     );
   }
-  const parts: PartScore[] = rubric.parts.map((p) => {
-    const mine = items.filter((i) => i.kind === "test" && i.part === p.id);
-    return {
-      id: p.id,
-      title: p.title,
-      score: round(sum(mine.map((i) => i.score))),
-      maxScore: sum(mine.map((i) => i.maxScore)),
-    };
-  });
+  const parts = partTotals(rubric.parts, items);
   const ws = input.workspace;
   const unusable = unusableOf(input);
   return {
@@ -119,8 +113,9 @@ export function score(input: ScoreInput): SubmissionResult {
     labVersion: rubric.version,
     graderVersion: input.meta.graderVersion,
     seed: input.meta.seed,
-    score: round(sum(items.map((i) => i.score))),
-    maxScore: sum(items.map((i) => i.maxScore)),
+    // every item belongs to a part (rubric.ts checks it): the parts add up to the score
+    score: round(sum(parts.map((p) => p.score))),
+    maxScore: round(sum(parts.map((p) => p.maxScore))),
     parts,
     items,
     problems: problemsOf(input),
@@ -164,8 +159,6 @@ interface OwnResult {
   /** The failure messages (may hold expected values). */
   readonly message: string;
   readonly logs: string;
-  /** A message the grader wrote (a time-out, a crash): safe to show even for a hidden test. */
-  readonly plain: string;
 }
 
 // Each rubric test's own result: every hidden test with its id passed.
@@ -181,7 +174,6 @@ function ownResults(input: ScoreInput): Map<string, OwnResult> {
   for (const [id, outs] of groups) {
     // a test the suite skips (test.skip) counts for nothing, as under Jest
     const failed = outs.filter((o) => o.status !== "passed" && o.status !== "skipped");
-    const graderWords = failed.filter((o) => o.status === "timeout" || o.status === "crashed").map((o) => o.message);
     out.set(id, {
       passed: outs.some((o) => o.status === "passed") && failed.length === 0,
       message:
@@ -191,17 +183,14 @@ function ownResults(input: ScoreInput): Map<string, OwnResult> {
               .map((o) => `${o.key.split(" › ").slice(1).join(" › ")}:\n${o.message || `Status: ${o.status}.`}`)
               .join("\n\n"),
       logs: failed.map((o) => o.logs).join(""),
-      plain: outs.length === 0 ? "This test did not run." : graderWords.join("\n"),
     });
   }
   return out;
 }
 
-// What the student sees of a failed item: everything for a visible one,
-// only the grader's own words and the hint for a hidden one.
-function studentMessage(visibility: Visibility, message: string, logs: string, plain: string, hint: string): string {
+// What a failed test says when shown in full: its messages, what the code printed, the hint.
+function failureMessage(message: string, logs: string, hint: string): string {
   const hintLine = hint === "" ? "" : `Hint: ${hint}`;
-  if (visibility === "hidden") return ["Failed.", plain, hintLine].filter((x) => x !== "").join("\n");
   const printed = logs === "" ? "" : `Your code printed:\n${logs}`;
   return [message, printed, hintLine].filter((x) => x !== "").join("\n\n");
 }
@@ -270,18 +259,14 @@ function scoreThreshold(th: RubricThreshold, input: ScoreInput, block: string | 
     const why =
       o === undefined ? ["The scenario did not run."] : sc === undefined ? [o.message] : [...sc.failures, ...sc.audit];
     const shown = why.slice(0, 3).join("\n");
-    const output =
-      th.visibility === "hidden"
-        ? `Failed: the scenario did not run correctly on your kernel, so its figure does not count.${hint}`
-        : `The scenario did not run correctly on your kernel, so its figure does not count:\n${shown}${hint}`;
+    const output = `The scenario did not run correctly on your kernel, so its figure does not count:\n${shown}${hint}`;
     return { ...zero(output, why.join("\n"), sc?.value ?? null), hint: th.hint };
   }
   const m = sc.value;
-  const points = m <= reference ? th.points : m >= th.worst ? 0 : (th.points * (th.worst - m)) / (th.worst - reference);
-  const got = round(points);
+  const got = thresholdCredit(th.points, m, reference, th.worst);
   const figure = { figure: th.figure, measured: m, reference, worst: th.worst };
   const text = `${th.figure} = ${m}; full credit at ${reference} or less, none at ${th.worst} or more.`;
-  const output = got === th.points ? "" : th.visibility === "hidden" ? `${th.figure} = ${m}.${hint}` : `${text}${hint}`;
+  const output = got === th.points ? "" : `${text}${hint}`;
   return {
     ...base,
     score: got,
@@ -313,10 +298,7 @@ function sum(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }
 
-/** Points to two decimals, the same way every time. */
-export function round(x: number): number {
-  return Math.round(x * 100) / 100;
-}
+export { round } from "./_points";
 
 /** What a student reads when the grader failed on their submission: `stage` is "scoring", "writing your report"... */
 export function graderErrorSentence(stage: string): string {
@@ -331,12 +313,13 @@ export function graderErrorResult(
 ): SubmissionResult {
   const r = score({ ...input, workspace: null, outcomes: [], reference: {} });
   const output = `Not graded. ${graderErrorSentence(stage)}`;
+  const items = r.items.map((i) => ({ ...i, score: 0, passed: false, output, detail: error }));
   return {
     ...r,
     status: "grader-error",
     score: 0,
-    parts: r.parts.map((p) => ({ ...p, score: 0 })),
-    items: r.items.map((i) => ({ ...i, score: 0, passed: false, output, detail: error })),
+    parts: partTotals(input.rubric.parts, items),
+    items,
     problems: [graderErrorSentence(stage), ...r.problems],
     graderError: error,
   };

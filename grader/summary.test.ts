@@ -10,17 +10,25 @@ const summary: BatchSummary = {
   seed: 1,
   maxScore: 5,
   columns: [
-    { id: "A", title: "fork", kind: "part", maxScore: 3 },
-    { id: "T1", title: "copies", kind: "threshold", maxScore: 2 },
+    { id: "A", title: "fork", kind: "part", part: "A", maxScore: 5 },
+    { id: "T1", title: "copies", kind: "threshold", part: "A", maxScore: 2 },
   ],
   rows: [
-    { id: "=cmd()", status: "graded", score: 1.5, maxScore: 5, columns: { A: 0, T1: 1.5 }, lost: ["A1"], problems: [] },
+    {
+      id: "=cmd()",
+      status: "graded",
+      score: 1.5,
+      maxScore: 5,
+      columns: { A: 1.5, T1: 1.5 },
+      lost: ["A1"],
+      problems: [],
+    },
     {
       id: "o'neil, <b>",
       status: "graded",
       score: 5,
       maxScore: 5,
-      columns: { A: 3, T1: 2 },
+      columns: { A: 5, T1: 2 },
       lost: [],
       problems: ["<script>"],
     },
@@ -30,7 +38,7 @@ const summary: BatchSummary = {
 };
 
 test("grades.csv has the total, one column per part and threshold, and quotes what needs it", () => {
-  expect(gradesCsv(summary)).toBe("id,total,A,T1\n'=cmd(),1.5,0,1.5\n\"o'neil, <b>\",5,3,2\n");
+  expect(gradesCsv(summary)).toBe("id,total,A,T1\n'=cmd(),1.5,1.5,1.5\n\"o'neil, <b>\",5,5,2\n");
 });
 
 test("summary.html escapes every student-made text", () => {

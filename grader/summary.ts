@@ -1,9 +1,13 @@
 // Stage 5b, reports for the class: summary.json (the view model the HTML
 // reports render), grades.csv (one row per student: total, one column per
-// part and per threshold) and a plain summary.html.
+// part, tests and thresholds together, so that they add up to the total;
+// then one column per threshold, the detail of its part's) and a plain
+// summary.html. All of it is for the instructor: it shows every item's
+// title, hidden ones included (visibility.ts INSTRUCTOR).
 
 import path from "node:path";
 import { writeAtomic } from "./_atomic";
+import { rubricParts } from "./_points";
 import { entryOutcome } from "./entries";
 import { BatchSummary, ClassEntry, ItemStats, Rubric, SubmissionResult, SummaryColumn, SummaryRow } from "./model";
 import { maxScoreOf } from "./rubric";
@@ -20,14 +24,22 @@ export interface SummaryMeta {
 
 /** The class's summary from the results so far (rows sorted by id). */
 export function summarize(rubric: Rubric, results: readonly SubmissionResult[], meta: SummaryMeta): BatchSummary {
+  // a part's column holds its tests and its thresholds (the parts add up to the total); each threshold's own column is detail
   const columns: SummaryColumn[] = [
-    ...rubric.parts.map((p) => ({
+    ...rubricParts(rubric).map((p) => ({
       id: p.id,
       title: p.title,
       kind: "part" as const,
-      maxScore: rubric.tests.filter((t) => t.part === p.id).reduce((s, t) => s + t.points, 0),
+      part: p.id,
+      maxScore: p.maxScore,
     })),
-    ...rubric.thresholds.map((t) => ({ id: t.id, title: t.title, kind: "threshold" as const, maxScore: t.points })),
+    ...rubric.thresholds.map((t) => ({
+      id: t.id,
+      title: t.title,
+      kind: "threshold" as const,
+      part: t.part,
+      maxScore: t.points,
+    })),
   ];
   const sorted = [...results].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const rows: SummaryRow[] = sorted.map((r) => ({

@@ -1,10 +1,14 @@
 // The handout's grading tables, made from the rubric (never typed by hand):
-// points per part, the tests by part (hidden ones only as a count and their
-// points), the thresholds with the reference kernel's own figure, and a
-// worked example of the threshold formula.
+// points per part (grader/_points.ts, as every report totals them), the
+// tests by part (hidden ones only as a count and their points), the
+// thresholds with the reference kernel's own figure, a worked example of
+// the threshold formula (the grader's own), and what students see of each
+// kind of item (grader/visibility.ts, the rule the reports follow).
 
 import path from "node:path";
-import { Rubric, RubricThreshold } from "../grader/model";
+import { rubricParts, thresholdCredit } from "../grader/_points";
+import { Rubric, RubricThreshold, Visibility } from "../grader/model";
+import { firstShown } from "../grader/visibility";
 import { figureOf } from "../grader/protocol";
 import { loadScenario } from "../solution/src/scenario/parse";
 import { ScenarioResult, runScenario } from "../solution/src/scenario/run";
@@ -43,8 +47,15 @@ export interface CreditExample {
   readonly credit: string;
 }
 
+/** What students see of the items of one visibility, as a sentence; only visibilities the rubric uses. */
+export interface SeenRow {
+  readonly text: string;
+}
+
 export interface GradingView {
   readonly parts: readonly PartPoints[];
+  /** What students see of each kind of item the rubric has (visible, hidden...), one sentence each. */
+  readonly seen: readonly SeenRow[];
   readonly totals: { readonly tests: string; readonly thresholds: string; readonly points: string };
   readonly testRows: readonly TestRow[];
   readonly thresholdRows: readonly ThresholdRow[];
@@ -60,17 +71,13 @@ export interface GradingView {
  */
 export function gradingView(rubric: Rubric, rubricDir: string): GradingView {
   const sum = (xs: readonly { points: number }[]) => xs.reduce((s, x) => s + x.points, 0);
-  const parts = rubric.parts.map((p) => {
-    const tests = sum(rubric.tests.filter((t) => t.part === p.id));
-    const thresholds = sum(rubric.thresholds.filter((t) => t.part === p.id));
-    return {
-      id: p.id,
-      title: `${p.id}: ${p.title}`,
-      tests: num(tests),
-      thresholds: num(thresholds),
-      points: num(tests + thresholds),
-    };
-  });
+  const parts = rubricParts(rubric).map((p) => ({
+    id: p.id,
+    title: `${p.id}: ${p.title}`,
+    tests: num(p.tests.maxScore),
+    thresholds: num(p.thresholds.maxScore),
+    points: num(p.maxScore),
+  }));
   const testRows: TestRow[] = [];
   const thresholdRows: ThresholdRow[] = [];
   let example: CreditExample | null = null;
@@ -112,6 +119,7 @@ export function gradingView(rubric: Rubric, rubricDir: string): GradingView {
   }
   return {
     parts,
+    seen: seenRows(rubric),
     totals: {
       tests: num(sum(rubric.tests)),
       thresholds: num(sum(rubric.thresholds)),
@@ -153,15 +161,51 @@ export function referenceFigure(t: RubricThreshold, rubricDir: string): number {
 // A kernel halfway between the reference and the worst bound, and what it earns.
 function exampleOf(t: RubricThreshold, reference: number): CreditExample {
   const measured = Math.round((reference + t.worst) / 2);
-  const credit = (t.points * (t.worst - measured)) / (t.worst - reference);
+  const credit = thresholdCredit(t.points, measured, reference, t.worst);
   return {
     title: mdText(t.title),
     points: num(t.points),
     reference: num(reference),
     worst: num(t.worst),
     measured: num(measured),
-    credit: num(Math.round(credit * 100) / 100),
+    credit: num(credit),
   };
+}
+
+/** How students see one visibility's items: from when, and what until then (grader/visibility.ts firstShown). */
+const SEEN_WORDS: Record<"always" | "later" | "never", (what: string, when: string) => string> = {
+  always: (what) => `${what} marked as visible show their name and, when they fail, their message.`,
+  later: (what, when) =>
+    `${what} shown ${when} show their name and message from then on; until then, like hidden ones, only their part, their points and, if they fail, a hint.`,
+  never: (what) =>
+    `Hidden ${what.toLowerCase()} show only their part, their points and, if they fail, a hint; never what they check.`,
+};
+
+const WHEN: Record<string, string> = {
+  "after-due-date": "after the due date",
+  published: "once grades are published",
+};
+
+// One sentence per visibility the rubric's items use, in Gradescope's order.
+function seenRows(rubric: Rubric): SeenRow[] {
+  const used = new Set<Visibility>([...rubric.tests, ...rubric.thresholds].map((i) => i.visibility));
+  const order: Visibility[] = ["visible", "after_due_date", "after_published", "hidden"];
+  return order
+    .filter((v) => used.has(v))
+    .map((v) => {
+      const moment = firstShown(v);
+      const what = whatOf(rubric, v);
+      if (moment === null) return { text: SEEN_WORDS.never(what, "") };
+      if (moment === "before-due-date") return { text: SEEN_WORDS.always(what, "") };
+      return { text: SEEN_WORDS.later(what, WHEN[moment]!) };
+    });
+}
+
+// "Tests", "Thresholds" or "Tests and thresholds": which kinds of item have visibility `v`.
+function whatOf(rubric: Rubric, v: Visibility): string {
+  const tests = rubric.tests.some((t) => t.visibility === v);
+  const thresholds = rubric.thresholds.some((t) => t.visibility === v);
+  return tests && thresholds ? "Tests and thresholds" : tests ? "Tests" : "Thresholds";
 }
 
 /**

@@ -7,6 +7,7 @@
 import { parseScenario } from "../../solution/src/scenario/parse";
 import { buildTimeline } from "../../solution/src/scenario/timeline";
 import { PTE_W } from "../../solution/src/hw/riscv";
+import { partTotals } from "../_points";
 import { unusableSentence } from "../_unusable";
 import { BatchSummary, Rubric, ScoredItem, SubmissionResult, UnusableFile } from "../model";
 import { DEFAULT_INTEGRITY, DEFAULT_LIMITS } from "../rubric";
@@ -63,8 +64,9 @@ function item(over: Partial<ScoredItem> & Pick<ScoredItem, "id" | "part" | "titl
   return { kind: "test", score: 0, passed: false, visibility: "visible", output: "", detail: "", ...over };
 }
 
-/** A submission where everything that can go wrong did. */
+/** A submission where everything that can go wrong did: hidden, shown after the due date, stopped, partly credited. */
 export function troubledResult(): SubmissionResult {
+  const items = troubledItems();
   return {
     id: "sample-troubled",
     source: "/submissions/sample-troubled",
@@ -75,45 +77,8 @@ export function troubledResult(): SubmissionResult {
     seed: 1,
     score: 1.5,
     maxScore: 10,
-    parts: [
-      { id: "A", title: "fork's page-table copy", score: 0, maxScore: 4 },
-      { id: "B", title: "the copy-on-write fault", score: 0, maxScore: 4 },
-    ],
-    items: [
-      item({ id: "A1", part: "A", title: "fork shares every frame", maxScore: 2, output: "Expected: 2\nReceived: 1" }),
-      item({
-        id: "A2",
-        part: "A",
-        title: "fork marks writable pages COW",
-        maxScore: 2,
-        visibility: "hidden",
-        output: "Failed.\nHint: Clear PTE_W and set PTE_COW.",
-      }),
-      item({
-        id: "B1",
-        part: "B",
-        title: "a write copies",
-        maxScore: 3,
-        output: "This test did not finish within 2 s: the code never returned (an endless loop?) and was stopped.",
-      }),
-      item({
-        id: "B2",
-        part: "B",
-        title: "many sharers",
-        maxScore: 1,
-        output: "This test ran out of memory (the grader's limit): something allocates without end.",
-      }),
-      item({
-        id: "T1",
-        kind: "threshold",
-        part: "B",
-        title: "a child writing 1 page copies 1 frame",
-        maxScore: 2,
-        score: 1.5,
-        output: "framesCopied = 2; full credit at 1 or less, none at 5 or more.",
-        figure: { figure: "framesCopied", measured: 2, reference: 1, worst: 5 },
-      }),
-    ],
+    parts: partTotals(SAMPLE_RUBRIC.parts, items),
+    items,
     problems: [
       "Your submission has no cow.ts; it is expected at src/kernel/cow.ts.",
       "TypeScript finds type errors (the tests ran anyway):\nsrc/kernel/uvmcopy.ts:12:5 - error TS2322: Type 'string' is not assignable to type 'number'.",
@@ -131,6 +96,46 @@ export function troubledResult(): SubmissionResult {
   };
 }
 
+function troubledItems(): ScoredItem[] {
+  return [
+    item({ id: "A1", part: "A", title: "fork shares every frame", maxScore: 2, output: "Expected: 2\nReceived: 1" }),
+    item({
+      id: "A2",
+      part: "A",
+      title: "fork marks writable pages COW",
+      maxScore: 2,
+      visibility: "hidden",
+      output: "Expected: 0x1b\nReceived: 0x17\n\nHint: Clear PTE_W and set PTE_COW.",
+      hint: "Clear PTE_W and set PTE_COW.",
+    }),
+    item({
+      id: "B1",
+      part: "B",
+      title: "a write copies",
+      maxScore: 3,
+      output: "This test did not finish within 2 s: the code never returned (an endless loop?) and was stopped.",
+    }),
+    item({
+      id: "B2",
+      part: "B",
+      title: "many sharers",
+      maxScore: 1,
+      visibility: "after_due_date",
+      output: "This test ran out of memory (the grader's limit): something allocates without end.",
+    }),
+    item({
+      id: "T1",
+      kind: "threshold",
+      part: "B",
+      title: "a child writing 1 page copies 1 frame",
+      maxScore: 2,
+      score: 1.5,
+      output: "framesCopied = 2; full credit at 1 or less, none at 5 or more.",
+      figure: { figure: "framesCopied", measured: 2, reference: 1, worst: 5 },
+    }),
+  ];
+}
+
 /** cow.ts with a syntax error: part B scores 0, A and C are graded with the reference's cow.ts. */
 const BROKEN_FILE: UnusableFile = {
   file: "src/kernel/cow.ts",
@@ -144,12 +149,19 @@ const BROKEN_FILE: UnusableFile = {
 /** A submission that did not compile, and the grader failed on it too. */
 export function brokenResult(): SubmissionResult {
   const r = troubledResult();
+  const items = r.items.map((i) => ({
+    ...i,
+    score: 0,
+    passed: false,
+    output: "Not graded: your code does not compile.",
+  }));
   return {
     ...r,
     id: "sample-broken",
     status: "grader-error",
     score: 0,
-    items: r.items.map((i) => ({ ...i, score: 0, passed: false, output: "Not graded: your code does not compile." })),
+    parts: partTotals(SAMPLE_RUBRIC.parts, items),
+    items,
     problems: [unusableSentence(BROKEN_FILE)],
     unusable: [BROKEN_FILE],
     typeErrors: [],
@@ -160,12 +172,13 @@ export function brokenResult(): SubmissionResult {
 /** Full marks, nothing to say. */
 export function perfectResult(): SubmissionResult {
   const r = troubledResult();
+  const items = r.items.map((i) => ({ ...i, score: i.maxScore, passed: true, output: "" }));
   return {
     ...r,
     id: "sample-perfect",
     score: 10,
-    parts: r.parts.map((p) => ({ ...p, score: p.maxScore })),
-    items: r.items.map((i) => ({ ...i, score: i.maxScore, passed: true, output: "" })),
+    parts: partTotals(SAMPLE_RUBRIC.parts, items),
+    items,
     problems: [],
     typeErrors: [],
   };
@@ -217,8 +230,8 @@ export function sampleSummary(results: readonly SubmissionResult[]): BatchSummar
     seed: 1,
     maxScore: 10,
     columns: [
-      { id: "A", title: "fork's page-table copy", kind: "part", maxScore: 4 },
-      { id: "T1", title: "a child writing 1 page copies 1 frame", kind: "threshold", maxScore: 2 },
+      { id: "A", title: "fork's page-table copy", kind: "part", part: "A", maxScore: 4 },
+      { id: "T1", title: "a child writing 1 page copies 1 frame", kind: "threshold", part: "B", maxScore: 2 },
     ],
     rows: results.map((r) => ({
       id: r.id,

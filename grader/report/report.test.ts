@@ -1,9 +1,12 @@
 // The report pages as a person sees them: rendered, then loaded in a real
 // headless browser (no console error, pictures and charts drawn, text from
-// a submission shown as text), and written by a real grading batch whose
-// every page must fit a 1280- and an 800-pixel window (_layout.ts): the
-// batch holds the example with the most failures and pictures, and a zip
-// with a long id and long paths. Screenshots go to $TMPDIR/oslab-pages/.
+// a submission shown as text), and written by a real grading batch, graded
+// once for every test here: every example submission (examples/submissions/),
+// a kernel edited to leave the parent writable, and a zip with a long id and
+// long paths. Its pages must fit a 1280- and an 800-pixel window
+// (_layout.ts); every output gives the same per-part totals, adding up to
+// the score; and no student view names a test it hides. Screenshots go to
+// $TMPDIR/oslab-pages/.
 
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -12,9 +15,21 @@ import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { gradeCommand } from "../cli";
 import { gradeBatch } from "../grade";
-import { SubmissionResult } from "../model";
+import { round } from "../_points";
+import { BatchSummary, SubmissionResult } from "../model";
+import { GradescopeResults } from "../results";
+import { loadRubric } from "../rubric";
+import { gradingView } from "../../handout/_grading";
 import { makeZip } from "../test-support/archives";
-import { ROOT, STUDENT_FILES, labUnderTest, scratch, solutionSubmission, solutionText } from "../test-support/fixtures";
+import {
+  ROOT,
+  STUDENT_FILES,
+  labUnderTest,
+  readJson,
+  scratch,
+  solutionSubmission,
+  solutionText,
+} from "../test-support/fixtures";
 import { HeadlessBrowser, browserForTests, launchBrowser, pageProblems } from "./_browser";
 import { layoutProblems } from "./_layout";
 import { MAX_PICTURES } from "./pictures";
@@ -154,7 +169,7 @@ const chrome = browserForTests("the report pages' browser tests");
     expect(await visible(page, "svg.dot-plot circle.dot")).toBe(2); // both measured 2: two dots stacked
     const links = page.locator("table.class a");
     expect(await links.allTextContents()).toEqual([EVIL_ID, "sample-perfect"]);
-    expect(await links.first().getAttribute("href")).toBe("%3Cscript%3Ealert(1)%3C%2Fscript%3E/report.html");
+    expect(await links.first().getAttribute("href")).toBe("%3Cscript%3Ealert(1)%3C%2Fscript%3E/instructor.html");
     expect(await page.locator("script, img").count()).toBe(0);
     expect(await page.textContent(".troubles")).toContain(`${EVIL_ID}: B1`);
     await page.screenshot({ path: path.join(os.tmpdir(), "oslab-summary.png"), fullPage: true });
@@ -176,6 +191,13 @@ const chrome = browserForTests("the report pages' browser tests");
 const LONG_ID = "a-student-whose-identifier-from-the-course-roster-is-rather-long";
 /** The example that fails the most and has the most pictures: its report is the longest. */
 const WORST = "teardown-frees-shared-frames";
+const EXAMPLES_DIR = path.join(ROOT, "examples", "submissions");
+/** Every example submission: the reference, the starter, one classic mistake each. */
+const EXAMPLES = readdirSync(EXAMPLES_DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+/** The ids the batch grades. */
+const SUBMISSIONS = [...EXAMPLES, "parent-writable", LONG_ID];
 
 /** LONG_ID's zip: the reference's files deep in folders, and an entry with a long name that climbs out. */
 function longPathsZip(): Buffer {
@@ -185,32 +207,55 @@ function longPathsZip(): Buffer {
   return makeZip([...entries, { name: climbing, data: "escaped" }]);
 }
 
+/** Each part's total in `text`, from the lines `line` matches (group 1 the part, group 2 its points), in order. */
+function partsIn(text: string, line: RegExp): number[] {
+  return text
+    .split("\n")
+    .map((l) => line.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[2]));
+}
+
+/** A page's text as a reader sees it: tags out, entities read. */
+function pageText(html: string): string {
+  return html
+    .replace(/<style[\s\S]*?<\/style>/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
+}
+
+/** Markdown's text as a reader sees it: its escapes undone, lines joined. */
+function mdText(md: string): string {
+  return pageText(md.replace(/\\([\\`*_[\]|~#+.-])/g, "$1"));
+}
+
 describe("a graded batch", () => {
   const { labDir } = labUnderTest();
   const klass = path.join(work, "class");
   const out = path.join(work, "out");
   beforeAll(async () => {
-    solutionSubmission(path.join(klass, "good"));
+    for (const example of EXAMPLES)
+      cpSync(path.join(EXAMPLES_DIR, example), path.join(klass, example), { recursive: true });
     solutionSubmission(path.join(klass, "parent-writable"), [
       { file: "src/kernel/uvmcopy.ts", from: "pte = (pte & ~PTE_W) | PTE_COW;", to: "pte = pte | PTE_COW;" },
     ]);
-    cpSync(path.join(ROOT, "examples", "submissions", WORST), path.join(klass, WORST), { recursive: true });
     writeFileSync(path.join(klass, `${LONG_ID}.zip`), longPathsZip());
     await gradeBatch([klass], { lab: "cow", labDir, root: ROOT, out, jobs: 2 });
   });
 
-  it("writes each student's report.html and report.md, and the summary linking to them", () => {
+  it("writes each student's report.html and report.md, the instructor's view beside them, and the summary linking to that", () => {
     const summary = readFileSync(path.join(out, "summary.html"), "utf8");
     const hrefs = [...summary.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
-    expect([...new Set(hrefs)].sort()).toEqual([
-      `${LONG_ID}/report.html`,
-      "good/report.html",
-      "parent-writable/report.html",
-      `${WORST}/report.html`,
-    ]);
-    for (const h of hrefs) expect(existsSync(path.join(out, h))).toBe(true);
-    expect(existsSync(path.join(out, "good", "report.md"))).toBe(true);
-    expect(readFileSync(path.join(out, "good", "report.md"), "utf8")).toContain(
+    expect([...new Set(hrefs)].sort()).toEqual(SUBMISSIONS.map((id) => `${id}/instructor.html`).sort());
+    for (const id of SUBMISSIONS)
+      for (const file of ["report.html", "report.md", "instructor.html"])
+        expect({ id, file, written: existsSync(path.join(out, id, file)) }).toEqual({ id, file, written: true });
+    expect(readFileSync(path.join(out, "reference", "report.md"), "utf8")).toContain(
       "Full marks: every test passed and every threshold earned full credit.",
     );
   });
@@ -222,7 +267,7 @@ describe("a graded batch", () => {
     expect(html).toMatch(
       /on your kernel it is writable, copy-on-write, with 2 references to its frame; on the reference kernel it is read-only, copy-on-write/,
     );
-    expect(readFileSync(path.join(out, "good", "report.html"), "utf8")).not.toContain("<figure");
+    expect(readFileSync(path.join(out, "reference", "report.html"), "utf8")).not.toContain("<figure");
   });
 
   it("draws the worst report's pictures once each, the frames it freed while still mapped in red", () => {
@@ -243,22 +288,109 @@ describe("a graded batch", () => {
 
   it("lists the long zip's problems in a row of their own, its id linked", () => {
     const summary = readFileSync(path.join(out, "summary.html"), "utf8");
-    expect(summary).toContain(`<a href="${LONG_ID}/report.html">${LONG_ID}</a>`);
+    expect(summary).toContain(`<a href="${LONG_ID}/instructor.html">${LONG_ID}</a>`);
     expect(summary).toMatch(
       /<tr class="problems"><td colspan="\d+"><div class="text">Problems: [^<]*somewhere-outside-the-archive/,
     );
   });
 
+  it("gives every submission the same per-part totals in every output, each part's tests and thresholds adding up to the score", () => {
+    const rubric = loadRubric(labDir);
+    const parts = rubric.parts.map((p) => p.id);
+    const handout = gradingView(rubric, labDir).parts.map((p) => [p.id, Number(p.tests), Number(p.thresholds)]);
+    const summary = readJson<BatchSummary>(path.join(out, "summary.json"));
+    const csv = readFileSync(path.join(out, "grades.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split(","));
+    const summaryHtml = readFileSync(path.join(out, "summary.html"), "utf8");
+    for (const id of SUBMISSIONS) {
+      const details = readJson<SubmissionResult>(path.join(out, id, "details.json"));
+      const totals = details.parts.map((p) => p.score);
+      // the handout's table: each part's tests and thresholds, as the grader counts them
+      expect(details.parts.map((p) => [p.id, p.tests.maxScore, p.thresholds.maxScore])).toEqual(handout);
+      expect(details.parts.map((p) => round(p.tests.score + p.thresholds.score))).toEqual(totals);
+      expect({ id, sum: round(totals.reduce((a, b) => a + b, 0)) }).toEqual({ id, sum: details.score });
+      const results = readJson<GradescopeResults>(path.join(out, id, "results.json"));
+      expect({
+        id,
+        results: results.score,
+        lines: partsIn(results.output, /^Part (\w+) \(.*?\): ([\d.]+) \//),
+      }).toEqual({
+        id,
+        results: details.score,
+        lines: totals,
+      });
+      const md = readFileSync(path.join(out, id, "report.md"), "utf8");
+      expect({ id, md: partsIn(md, new RegExp(`^\\| (${parts.join("|")}) .* \\| ([\\d.]+) / [\\d.]+ \\|$`)) }).toEqual({
+        id,
+        md: totals,
+      });
+      const html = readFileSync(path.join(out, id, "report.html"), "utf8");
+      const htmlParts = [
+        ...html.matchAll(
+          /<tr><td><span class="id">(\w+)<\/span>.*?<td class="num">([\d.]+) \/ [\d.]+<\/td><td><span class="bar/g,
+        ),
+      ];
+      expect({ id, html: htmlParts.map((m) => Number(m[2])) }).toEqual({ id, html: totals });
+      const row = csv.find((r) => r[0] === id)!;
+      expect({ id, csv: parts.map((p) => Number(row[csv[0]!.indexOf(p)])), total: Number(row[1]) }).toEqual({
+        id,
+        csv: totals,
+        total: details.score,
+      });
+      const summaryRow = summary.rows.find((r) => r.id === id)!;
+      expect({ id, summary: parts.map((p) => summaryRow.columns[p]) }).toEqual({ id, summary: totals });
+      const cells = new RegExp(
+        `href="${id}/instructor.html">[^<]*</a></td>\\s*<td[^>]*>[^<]*</td>\\s*((?:<td class="num cell[^"]*">[^<]*</td>)+)`,
+      );
+      const summaryCells = [...(cells.exec(summaryHtml)?.[1] ?? "").matchAll(/>([\d.]+)</g)].map((m) => Number(m[1]));
+      expect({ id, summaryHtml: summaryCells.slice(0, parts.length) }).toEqual({ id, summaryHtml: totals });
+    }
+  });
+
+  it("names no test or threshold a student may not see in full yet, in any student's view; the instructor's view does", () => {
+    const rubric = loadRubric(labDir);
+    const unseen = [...rubric.tests, ...rubric.thresholds].filter((i) => i.visibility !== "visible");
+    expect(unseen.length).toBeGreaterThan(0);
+    let instructorNamed = 0;
+    for (const id of SUBMISSIONS) {
+      const results = readJson<GradescopeResults>(path.join(out, id, "results.json"));
+      // what Gradescope shows a student: the overview and the entries that are visible
+      const shown = results.tests.filter((t) => t.visibility === "visible");
+      const views = {
+        "report.html": pageText(readFileSync(path.join(out, id, "report.html"), "utf8")),
+        "report.md": mdText(readFileSync(path.join(out, id, "report.md"), "utf8")),
+        "results.json": [results.output, ...shown.flatMap((t) => [t.name, t.output])].join("\n"),
+      };
+      for (const [view, text] of Object.entries(views))
+        for (const item of unseen)
+          expect({ id, view, item: item.id, named: text.includes(item.title) }).toEqual({
+            id,
+            view,
+            item: item.id,
+            named: false,
+          });
+      const instructor = pageText(readFileSync(path.join(out, id, "instructor.html"), "utf8"));
+      instructorNamed += unseen.filter((i) => instructor.includes(i.title)).length;
+    }
+    // the same check finds the titles where they belong
+    expect(instructorNamed).toBeGreaterThanOrEqual(unseen.length);
+  });
+
   (chrome === null ? it.skip : it)(
     "has pages that fit 1280 and 800 pixels: no sideways scroll, no text under 11 px, no console error",
     async () => {
+      // the summary, the longest reports (the student's and the instructor's), the long id, a picture, the extremes
       const files = [
         "summary.html",
-        ...readdirSync(out)
-          .filter((d) => existsSync(path.join(out, d, "report.html")))
-          .map((d) => `${d}/report.html`),
+        `${WORST}/report.html`,
+        `${WORST}/instructor.html`,
+        `${LONG_ID}/report.html`,
+        "parent-writable/report.html",
+        "reference/report.html",
+        "starter/report.html",
       ];
-      expect(files).toHaveLength(5);
       const shots = path.join(os.tmpdir(), "oslab-pages");
       mkdirSync(shots, { recursive: true });
       const browser = await launchBrowser({ executable: chrome! });

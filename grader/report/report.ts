@@ -1,8 +1,11 @@
 // Stage 5c, the reports people read: each student's report.html and
 // report.md (with pictures of what their kernel did differently from the
-// reference), and the class's summary.html. The grader calls
-// prepareTemplates() before grading (a broken template stops the batch
-// before it starts) and writeReports() once the batch is graded.
+// reference), the instructor's view of the same, instructor.html (every
+// item in full, hidden ones included), and the class's summary.html (the
+// instructor's too). What each reader sees of an item is visibility.ts's
+// rule. The grader calls prepareTemplates() before grading (a broken
+// template stops the batch before it starts) and writeReports() once the
+// batch is graded.
 
 import path from "node:path";
 import { writeAtomic } from "../_atomic";
@@ -11,12 +14,13 @@ import { NOT_COMPILED } from "../compile";
 import { readSubmission } from "../intake";
 import { Kit } from "../kit";
 import { BatchSummary, Rubric, SubmissionResult, SubmissionSource } from "../model";
+import { Audience, INSTRUCTOR, STUDENT } from "../visibility";
 import { runRequestOf } from "../request";
 import type { IsolationLayer } from "../sandbox/isolation";
 import { createWorkspace, removeWorkspace } from "../workspace";
 import { FailurePicture, PictureProblem, itemsToPicture, pictureScenarios, picturesFor } from "./pictures";
 import { TemplateSet, loadTemplates } from "./templates";
-import { HTML, MARKDOWN, ReportInput, reportView, summaryView } from "./viewmodel";
+import { HTML, INSTRUCTOR_REPORT, MARKDOWN, ReportInput, reportView, summaryView } from "./viewmodel";
 import { SAMPLE_RUBRIC, brokenResult, perfectResult, samplePicture, sampleSummary, troubledResult } from "./_samples";
 
 /**
@@ -32,6 +36,12 @@ export function prepareTemplates(overrides?: string): TemplateSet {
   const broken = brokenResult();
   const reports: ReportInput[] = [
     { result: troubled, rubric: SAMPLE_RUBRIC, pictures: [samplePicture("A1"), samplePicture("T1")] },
+    {
+      result: troubled,
+      rubric: SAMPLE_RUBRIC,
+      pictures: [samplePicture("B2")],
+      audience: { kind: "student", moment: "after-due-date" },
+    },
     { result: perfect, rubric: SAMPLE_RUBRIC },
     { result: broken, rubric: { ...SAMPLE_RUBRIC, thresholds: [] } },
   ];
@@ -46,11 +56,15 @@ export function prepareTemplates(overrides?: string): TemplateSet {
   return templates;
 }
 
-/** One student's report, as HTML and as Markdown. */
-export function renderReport(input: ReportInput, templates: TemplateSet): { html: string; md: string } {
+/** One student's report, as HTML and as Markdown, for `input.audience` (a student's by default); and the instructor's view. */
+export function renderReport(
+  input: ReportInput,
+  templates: TemplateSet,
+): { html: string; md: string; instructorHtml: string } {
   return {
     html: templates.render("report.html", reportView(input, HTML)),
     md: templates.render("report.md", reportView(input, MARKDOWN)),
+    instructorHtml: templates.render("report.html", reportView({ ...input, audience: INSTRUCTOR }, HTML)),
   };
 }
 
@@ -82,6 +96,8 @@ export interface WriteOptions {
   readonly pictures?: boolean;
   /** The layer the picture child runs the submission's code under (default "none"; gradeBatch says). */
   readonly isolation?: IsolationLayer;
+  /** Who the students' reports are for (default: a student before the due date); instructor.html shows everything. */
+  readonly audience?: Audience;
 }
 
 /**
@@ -109,10 +125,15 @@ export async function writeReports(
     }
     try {
       faultPoint("report", result.id);
-      const { html, md } = renderReport({ result, rubric: kit.rubric, pictures }, options.templates);
+      const audience = options.audience ?? STUDENT;
+      const { html, md, instructorHtml } = renderReport(
+        { result, rubric: kit.rubric, pictures, audience },
+        options.templates,
+      );
       const dir = path.join(options.out, result.id);
       writeAtomic(path.join(dir, "report.html"), html);
       writeAtomic(path.join(dir, "report.md"), md);
+      writeAtomic(path.join(dir, INSTRUCTOR_REPORT), instructorHtml);
     } catch (e) {
       failed.push({ id: result.id, error: `${result.id}: ${(e as Error).stack ?? String(e)}` });
     }

@@ -1,4 +1,5 @@
 import { SubmissionResult } from "../model";
+import { INSTRUCTOR } from "../visibility";
 import { listWords, mdBlock, mdInline, percent, points } from "./_text";
 import { scoreBins } from "./charts";
 import {
@@ -22,22 +23,30 @@ describe("the student's report", () => {
     expect(view.scoreText).toBe("1.5 / 10");
     expect(view.scorePercent).toBe("15%");
     expect(view.verdict).toBe("You lost points on 4 tests and 1 threshold: A1, A2, B1, B2 and T1.");
-    expect(view.parts.map((p) => [p.id, p.scoreText, p.full])).toEqual([
-      ["A", "0 / 4", false],
-      ["B", "0 / 4", false],
+    // a part's points are its tests' and its thresholds' (T1 is part B's)
+    expect(view.parts.map((p) => [p.id, p.testsText, p.thresholdsText, p.scoreText, p.full])).toEqual([
+      ["A", "0 / 4", "—", "0 / 4", false],
+      ["B", "0 / 4", "1.5 / 2", "1.5 / 6", false],
     ]);
     expect(reportView({ result: perfectResult(), rubric: SAMPLE_RUBRIC }, HTML).verdict).toBe(
       "Full marks: every test passed and every threshold earned full credit.",
     );
   });
 
-  it("shows a visible test's failure message, and of a hidden one only what the grader let through (its hint)", () => {
+  it("shows a visible test's failure message, and of a hidden one only its part, points and hint", () => {
     expect(test("A1")).toMatchObject({ statusText: "failed", hasMessage: true, message: "Expected: 2\nReceived: 1" });
     expect(test("A2")).toMatchObject({
       hidden: true,
+      title: "Test of part A",
+      pointsText: "0 / 2",
+      hasTag: true,
+      tag: "hidden",
       hasMessage: true,
-      message: "Failed.\nHint: Clear PTE_W and set PTE_COW.",
+      message: "Hint: Clear PTE_W and set PTE_COW.",
+      hiddenNote: "Hidden test: you see its part, its points and, when it fails, a hint; not what it checks.",
     });
+    expect(JSON.stringify(view)).not.toContain("fork marks writable pages COW");
+    expect(JSON.stringify(view)).not.toContain("0x1b");
     // the instructor's detail never reaches the view
     const withDetail: SubmissionResult = {
       ...troubled,
@@ -48,12 +57,52 @@ describe("the student's report", () => {
     );
   });
 
-  it("says in plain words which tests timed out or crashed", () => {
+  it("says in plain words which tests timed out or crashed, naming only those a student may see", () => {
     expect([test("B1").statusText, test("B2").statusText]).toEqual(["timed out", "crashed"]);
     expect(view.troubles.map((t) => t.text)).toEqual([
       "B1 (a write copies) timed out: This test did not finish within 2 s: the code never returned (an endless loop?) and was stopped.",
-      "B2 (many sharers) crashed: This test ran out of memory (the grader's limit): something allocates without end.",
+      "B2 (a test of part B shown in full after the due date) crashed.",
     ]);
+  });
+
+  it("shows an after-due-date test in full only in a report made after the due date, or the instructor's", () => {
+    expect(test("B2")).toMatchObject({ hidden: true, tag: "shown after the due date", hasMessage: false });
+    expect(test("B2").hiddenNote).toBe(
+      "Shown in full after the due date; until then you see its part, its points and, when it fails, a hint; not what it checks.",
+    );
+    const after = reportView(
+      { result: troubled, rubric: SAMPLE_RUBRIC, audience: { kind: "student", moment: "after-due-date" } },
+      HTML,
+    );
+    const b2 = after.sections.flatMap((s) => s.tests).find((t) => t.id === "B2")!;
+    expect(b2).toMatchObject({
+      hidden: false,
+      title: "many sharers",
+      tag: "shown after the due date",
+      hasMessage: true,
+    });
+    expect(after.sections.flatMap((s) => s.tests).find((t) => t.id === "A2")).toMatchObject({ hidden: true });
+    expect(after.audienceNote).toMatch(/^Made after the due date/);
+    const instructor = reportView({ result: troubled, rubric: SAMPLE_RUBRIC, audience: INSTRUCTOR }, HTML);
+    const a2 = instructor.sections.flatMap((s) => s.tests).find((t) => t.id === "A2")!;
+    expect(a2).toMatchObject({ hidden: false, title: "fork marks writable pages COW", tag: "hidden" });
+    expect(a2.message).toContain("Received: 0x17");
+    expect(instructor.audienceNote).toMatch(/^Instructor's view/);
+    expect(view.hasAudienceNote).toBe(false);
+  });
+
+  it("draws no picture of an item the student may not see in full", () => {
+    const v = reportView(
+      { result: troubled, rubric: SAMPLE_RUBRIC, pictures: [samplePicture("A2"), samplePicture("B2")] },
+      HTML,
+    );
+    const tests = v.sections.flatMap((s) => s.tests);
+    expect(tests.filter((t) => t.hasPicture)).toEqual([]);
+    const instructor = reportView(
+      { result: troubled, rubric: SAMPLE_RUBRIC, pictures: [samplePicture("B2")], audience: INSTRUCTOR },
+      HTML,
+    );
+    expect(instructor.sections.flatMap((s) => s.tests).find((t) => t.id === "B2")!.hasPicture).toBe(true);
   });
 
   it("lists compiler errors with file:line, type errors apart from the other problems", () => {
@@ -96,7 +145,7 @@ describe("the student's report", () => {
     });
   });
 
-  it("shows a threshold's figures, hiding the reference and worst of a hidden one", () => {
+  it("shows a threshold's figures and its part; of a hidden one only its part, points and hint", () => {
     expect(view.thresholds[0]).toMatchObject({
       scenario: "sample",
       figure: "framesCopied",
@@ -104,15 +153,21 @@ describe("the student's report", () => {
       reference: "1",
       worst: "5",
       creditText: "1.5 / 2",
+      part: "part B",
     });
     const hidden: SubmissionResult = {
       ...troubled,
       items: troubled.items.map((i) => (i.id === "T1" ? { ...i, visibility: "hidden" as const } : i)),
     };
     expect(reportView({ result: hidden, rubric: SAMPLE_RUBRIC }, HTML).thresholds[0]).toMatchObject({
-      measured: "2",
+      title: "Threshold of part B",
+      scenario: "hidden",
+      figure: "hidden",
+      measured: "hidden",
       reference: "hidden",
       worst: "hidden",
+      creditText: "1.5 / 2",
+      hasNote: false,
     });
   });
 
@@ -248,7 +303,7 @@ describe("the class summary", () => {
       ["Did not compile", ["sample-broken: src/kernel/cow.ts:3:1 - error TS1005: ';' expected."]],
       ["Not graded", ["sample-broken: sample"]],
     ]);
-    expect(s.troubles[0]!.rows[0]!.href).toBe("sample-troubled/report.html");
+    expect(s.troubles[0]!.rows[0]!.href).toBe("sample-troubled/instructor.html");
   });
 
   it("draws each threshold's figures against the reference, from the graded submissions", () => {
@@ -271,7 +326,7 @@ describe("the class summary", () => {
   });
 
   it("links a report by an id made safe for a URL", () => {
-    expect(reportHref("<script>alert(1)</script>")).toBe("%3Cscript%3Ealert(1)%3C%2Fscript%3E/report.html");
+    expect(reportHref("<script>alert(1)</script>")).toBe("%3Cscript%3Ealert(1)%3C%2Fscript%3E/instructor.html");
   });
 });
 

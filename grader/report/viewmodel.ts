@@ -11,7 +11,8 @@
 import { formatRun } from "../../solution/src/cli/trace";
 import { ProcessView, StepView } from "../../solution/src/scenario/timeline";
 import { entryOutcome } from "../entries";
-import { BatchSummary, Diagnostic, ItemStats, Rubric, ScoredItem, SubmissionResult } from "../model";
+import { BatchSummary, Diagnostic, ItemStats, PartScore, Rubric, SubmissionResult, Visibility } from "../model";
+import { Audience, ItemView, Outcome, STUDENT, firstShown, itemView, outcomeOf } from "../visibility";
 import { listWords, mdBlock, mdInline, percent, plural, points, stripAnsi } from "./_text";
 import { dotPlot, histogram, scoreBins } from "./charts";
 import { PageTablePanel, drawPageTables, firstFault, hasPageTable, naturalWidth } from "./draw";
@@ -31,10 +32,18 @@ export const HTML: TextFormat = { inline: (s) => s, block: (s) => s };
 export const MARKDOWN: TextFormat = { inline: mdInline, block: mdBlock };
 
 // --- the student's report -------------------------------------------------------
+//
+// The report is made for an audience (visibility.ts): a student's, the
+// default, sees each item as itemView() says, the hidden ones by their
+// part, points and hint alone; the instructor's sees everything. Nothing
+// here reads an item but through itemView().
 
 export interface ReportView {
   readonly title: string;
   readonly studentId: string;
+  /** Who the report is for, when it is not the student before the due date ("" then). */
+  readonly hasAudienceNote: boolean;
+  readonly audienceNote: string;
   readonly scoreText: string;
   /** The score as a share, for the bar's width: "75%". */
   readonly scorePercent: string;
@@ -61,6 +70,9 @@ export interface ReportView {
 export interface PartView {
   readonly id: string;
   readonly title: string;
+  /** The part's tests' points and its thresholds' ("—" when it has none), then the part's total. */
+  readonly testsText: string;
+  readonly thresholdsText: string;
   readonly scoreText: string;
   readonly scorePercent: string;
   readonly full: boolean;
@@ -79,7 +91,7 @@ export interface SectionView {
   readonly tests: readonly TestView[];
 }
 
-export type StatusClass = "pass" | "fail" | "timeout" | "crash" | "blocked";
+export type StatusClass = Outcome;
 
 export interface TestView {
   readonly id: string;
@@ -88,7 +100,11 @@ export interface TestView {
   readonly passed: boolean;
   readonly statusText: string;
   readonly statusClass: StatusClass;
+  /** Not shown in full to this audience: the title is a stand-in, the message only the hint. */
   readonly hidden: boolean;
+  /** A tag beside the title for an item not always shown in full ("hidden", "after the due date"); "" otherwise. */
+  readonly hasTag: boolean;
+  readonly tag: string;
   readonly hiddenNote: string;
   /** A short line under the title: why a test was not scored. */
   readonly hasNote: boolean;
@@ -102,6 +118,10 @@ export interface TestView {
 export interface ThresholdView {
   readonly id: string;
   readonly title: string;
+  /** "part A". */
+  readonly part: string;
+  readonly hasTag: boolean;
+  readonly tag: string;
   readonly scenario: string;
   readonly figure: string;
   readonly measured: string;
@@ -143,28 +163,36 @@ export interface ReportInput {
   readonly result: SubmissionResult;
   readonly rubric: Rubric;
   readonly pictures?: readonly FailurePicture[];
+  /** Who the report is for (default: a student, before the due date). */
+  readonly audience?: Audience;
 }
 
-/** The student report's view of `input`, its text made ready by `format`. */
+/** The report's view of `input` for its audience, its text made ready by `format`. */
 export function reportView(input: ReportInput, format: TextFormat): ReportView {
   const { result: r, rubric } = input;
+  const audience = input.audience ?? STUDENT;
   const t = format.inline;
+  const items = r.items.map((i) => itemView(i, audience));
   const pictures = new Map((input.pictures ?? []).map((p) => [p.itemId, p]));
-  const pictureOf = (id: string): PictureView | null => {
-    const p = pictures.get(id);
+  // a picture shows what the item checks: only for an item shown in full
+  const pictureOf = (i: ItemView): PictureView | null => {
+    const p = i.full ? pictures.get(i.id) : undefined;
     return p === undefined ? null : pictureView(p, format);
   };
   const compile = compileProblems(r);
   const problems = r.problems.filter((p) => !compile.texts.includes(p)).map((p) => ({ text: t(p) }));
-  const tests = r.items.filter((i) => i.kind === "test");
-  const thresholds = r.items.filter((i) => i.kind === "threshold");
-  const troubles = r.items.filter((i) => outcomeOf(i) === "timeout" || outcomeOf(i) === "crash");
-  const lost = r.items.filter((i) => !i.passed);
+  const tests = items.filter((i) => i.kind === "test");
+  const thresholds = items.filter((i) => i.kind === "threshold");
+  const troubles = items.filter((i) => i.outcome === "timeout" || i.outcome === "crash");
+  const lost = items.filter((i) => !i.passed);
   const graderError = r.status === "grader-error";
+  const audienceNote = audienceSentence(audience);
 
   return {
     title: t(`Lab ${r.lab}: report for ${r.id}`),
     studentId: t(r.id),
+    hasAudienceNote: audienceNote !== "",
+    audienceNote: t(audienceNote),
     scoreText: t(`${points(r.score)} / ${points(r.maxScore)}`),
     scorePercent: percent(r.score, r.maxScore),
     verdict: t(verdict(r, lost)),
@@ -172,13 +200,7 @@ export function reportView(input: ReportInput, format: TextFormat): ReportView {
     graderErrorText: t(
       "The grader itself failed on your submission. This is not a fault of your code, and your instructor has been told; the score below is not your grade.",
     ),
-    parts: r.parts.map((p) => ({
-      id: t(p.id),
-      title: t(p.title),
-      scoreText: t(`${points(p.score)} / ${points(p.maxScore)}`),
-      scorePercent: percent(p.score, p.maxScore),
-      full: p.score >= p.maxScore,
-    })),
+    parts: r.parts.map((p) => partView(p, format)),
     hasProblems: problems.length > 0,
     problems,
     hasDiagnostics: compile.diagnostics.length > 0,
@@ -198,29 +220,59 @@ export function reportView(input: ReportInput, format: TextFormat): ReportView {
       "The grader stopped these from outside. A test that runs too long is stopped after its time limit; one whose process crashes is ended. Either way it scores 0. The usual cause is a loop that never ends, or memory allocated without end.",
     ),
     troubles: troubles.map((i) => ({
-      text: t(`${i.id} (${i.title}) ${outcomeOf(i) === "timeout" ? "timed out" : "crashed"}: ${firstLine(i.output)}`),
+      text: t(
+        `${i.id} (${i.title ?? standInPhrase(i)}) ${i.outcome === "timeout" ? "timed out" : "crashed"}` +
+          (i.output === null ? "." : `: ${firstLine(i.output)}`),
+      ),
     })),
     sections: rubric.parts
       .map((p) => {
         const mine = tests.filter((i) => i.part === p.id);
-        const score = r.parts.find((x) => x.id === p.id);
+        const score = r.parts.find((x) => x.id === p.id)?.tests;
         return {
           heading: t(`Part ${p.id}: ${p.title}`),
-          scoreText: t(score === undefined ? "" : `${points(score.score)} / ${points(score.maxScore)}`),
-          tests: mine.map((i) => testView(i, format, pictureOf(i.id))),
+          scoreText: t(score === undefined ? "" : `tests: ${points(score.score)} / ${points(score.maxScore)}`),
+          tests: mine.map((i) => testView(i, format, pictureOf(i))),
         };
       })
       .filter((s) => s.tests.length > 0),
     hasThresholds: thresholds.length > 0,
     thresholdsNote: t(
-      "Each threshold runs a scenario and measures one figure. Full credit when your kernel's figure is at or below the reference kernel's; none at the worst figure or beyond; in between, a share in proportion. A figure counts only when the scenario runs correctly on your kernel.",
+      "Each threshold runs a scenario and measures one figure, and counts toward its part. Full credit when your kernel's figure is at or below the reference kernel's; none at the worst figure or beyond; in between, a share in proportion. A figure counts only when the scenario runs correctly on your kernel.",
     ),
-    thresholds: thresholds.map((i) => thresholdView(i, rubric, format, pictureOf(i.id))),
+    thresholds: thresholds.map((i) => thresholdView(i, rubric, format, pictureOf(i))),
     footer: t(`Graded by oslab grader ${r.graderVersion} (lab ${r.lab}, version ${r.labVersion}, seed ${r.seed}).`),
   };
 }
 
-function verdict(r: SubmissionResult, lost: readonly ScoredItem[]): string {
+// Who a report is for, when it is not the default (a student, before the due date).
+function audienceSentence(a: Audience): string {
+  if (a.kind === "instructor")
+    return "Instructor's view: every test and threshold is shown in full, hidden ones included. Do not send it to the student.";
+  if (a.moment === "after-due-date")
+    return "Made after the due date: tests shown after the due date are shown in full; hidden ones show only their part, points and hint.";
+  if (a.moment === "published")
+    return "Made once grades were published: every test is shown in full but the hidden ones, which show only their part, points and hint.";
+  return "";
+}
+
+/** A part's row: its tests' points, its thresholds', and its total, which is what the handout's table lists. */
+function partView(p: PartScore, format: TextFormat): PartView {
+  const t = format.inline;
+  const share = (x: { score: number; maxScore: number }) =>
+    x.maxScore === 0 ? "—" : `${points(x.score)} / ${points(x.maxScore)}`;
+  return {
+    id: t(p.id),
+    title: t(p.title),
+    testsText: t(share(p.tests)),
+    thresholdsText: t(share(p.thresholds)),
+    scoreText: t(`${points(p.score)} / ${points(p.maxScore)}`),
+    scorePercent: percent(p.score, p.maxScore),
+    full: p.score >= p.maxScore,
+  };
+}
+
+function verdict(r: SubmissionResult, lost: readonly ItemView[]): string {
   if (r.status === "grader-error") return "Not graded.";
   if (lost.length === 0) return "Full marks: every test passed and every threshold earned full credit.";
   const tests = lost.filter((i) => i.kind === "test").length;
@@ -231,16 +283,7 @@ function verdict(r: SubmissionResult, lost: readonly ScoredItem[]): string {
   return `You lost points on ${listWords(what)}: ${listWords(lost.map((i) => i.id))}.`;
 }
 
-/** How an item ended, as the report classes it. */
-export function outcomeOf(i: ScoredItem): StatusClass {
-  if (i.passed) return "pass";
-  const o = i.output;
-  if (o.startsWith("Not graded") || o.startsWith("depends on")) return "blocked";
-  // the grader's own words for a unit stopped from outside (grader/run.ts)
-  if (/did not finish within \d+ s|time of \d+ s ran out/.test(o)) return "timeout";
-  if (/ran out of memory|overflowed the stack|ended the test process|was ended by signal/.test(o)) return "crash";
-  return "fail";
-}
+export { outcomeOf };
 
 const STATUS_TEXT: Record<StatusClass, string> = {
   pass: "passed",
@@ -250,23 +293,63 @@ const STATUS_TEXT: Record<StatusClass, string> = {
   blocked: "not scored",
 };
 
-function testView(i: ScoredItem, format: TextFormat, picture: PictureView | null): TestView {
+/** When a student sees an item of `v` in full; "" for one always shown, and for one never shown. */
+const WHEN: Record<Visibility, string> = {
+  visible: "",
+  after_due_date: "after the due date",
+  after_published: "once grades are published",
+  hidden: "",
+};
+
+/** The tag beside an item not always shown in full. */
+const TAG: Record<Visibility, string> = {
+  visible: "",
+  after_due_date: `shown ${WHEN.after_due_date}`,
+  after_published: `shown ${WHEN.after_published}`,
+  hidden: "hidden",
+};
+
+/** What stands for the title of an item not shown in full: "Test of part A" (its tag says when it is shown). */
+function standIn(i: ItemView): string {
+  return `${i.kind === "test" ? "Test" : "Threshold"} of part ${i.part}`;
+}
+
+/** An item not shown in full, named in a sentence: "a hidden test of part A", "a test of part A shown after the due date". */
+function standInPhrase(i: ItemView): string {
+  const what = i.kind === "test" ? "test" : "threshold";
+  return firstShown(i.visibility) === null
+    ? `a hidden ${what} of part ${i.part}`
+    : `a ${what} of part ${i.part} shown in full ${WHEN[i.visibility]}`;
+}
+
+/** The note under an item not shown in full: what the student sees of it, and from when they see the rest. */
+function hiddenSentence(i: ItemView): string {
+  const what = i.kind === "test" ? "test" : "threshold";
+  const seen = "you see its part, its points and, when it fails, a hint; not what it checks";
+  return firstShown(i.visibility) === null
+    ? `Hidden ${what}: ${seen}.`
+    : `Shown in full ${WHEN[i.visibility]}; until then ${seen}.`;
+}
+
+function testView(i: ItemView, format: TextFormat, picture: PictureView | null): TestView {
   const t = format.inline;
-  const outcome = outcomeOf(i);
-  const hidden = i.visibility === "hidden";
-  const message = stripAnsi(i.output).trim();
-  const blocked = outcome === "blocked";
+  const blocked = i.outcome === "blocked";
+  const hintOnly = i.hint === "" ? "" : `Hint: ${i.hint}`;
+  const message = stripAnsi(i.output ?? hintOnly).trim();
+  const tag = TAG[i.visibility];
   return {
     id: t(i.id),
-    title: t(i.title),
+    title: t(i.title ?? standIn(i)),
     pointsText: t(`${points(i.score)} / ${points(i.maxScore)}`),
     passed: i.passed,
-    statusText: t(STATUS_TEXT[outcome]),
-    statusClass: outcome,
-    hidden,
-    hiddenNote: t("Hidden test: you see whether it passed and its hint, not what it checks."),
+    statusText: t(STATUS_TEXT[i.outcome]),
+    statusClass: i.outcome,
+    hidden: !i.full,
+    hasTag: tag !== "",
+    tag: t(tag),
+    hiddenNote: t(i.full ? "" : hiddenSentence(i)),
     hasNote: blocked,
-    note: t(blocked ? blockedSentence(message) : ""),
+    note: t(blocked ? blockedSentence(i.blockedBy) : ""),
     hasMessage: !i.passed && !blocked && message !== "",
     message: format.block(message),
     hasPicture: picture !== null,
@@ -275,33 +358,38 @@ function testView(i: ScoredItem, format: TextFormat, picture: PictureView | null
 }
 
 /** Why an item was not scored, in a sentence: it depends on others, or the submission could not run. */
-function blockedSentence(output: string): string {
-  const deps = /^depends on (.+)$/.exec(firstLine(output));
-  if (deps === null) return firstLine(output);
+function blockedSentence(line: string): string {
+  const deps = /^depends on (.+)$/.exec(line);
+  if (deps === null) return line;
   const ids = deps[1]!.split(/,\s*/);
   return `Not scored until ${listWords(ids)} ${ids.length === 1 ? "passes" : "pass"}: it builds on ${ids.length === 1 ? "that test" : "those tests"}.`;
 }
 
-function thresholdView(i: ScoredItem, rubric: Rubric, format: TextFormat, picture: PictureView | null): ThresholdView {
+function thresholdView(i: ItemView, rubric: Rubric, format: TextFormat, picture: PictureView | null): ThresholdView {
   const t = format.inline;
-  const th = rubric.thresholds.find((x) => x.id === i.id);
-  const hidden = i.visibility === "hidden";
+  const th = i.full ? rubric.thresholds.find((x) => x.id === i.id) : undefined;
   const f = i.figure;
-  const note = stripAnsi(i.output).trim();
+  const tag = TAG[i.visibility];
+  const note = stripAnsi(
+    i.full ? (i.output ?? "") : i.outcome === "blocked" ? i.blockedBy : i.hint && `Hint: ${i.hint}`,
+  );
+  const hidden = (shown: string) => (i.full ? shown : "hidden");
   return {
     id: t(i.id),
-    title: t(i.title),
-    scenario: t(th === undefined ? "" : th.scenario.replace(/^.*\//, "").replace(/\.json$/, "")),
-    figure: t(f?.figure ?? th?.figure ?? ""),
-    measured: t(f === undefined || f.measured === null ? "not measured" : String(f.measured)),
-    // a hidden threshold's reference figure is an expected value
-    reference: t(hidden ? "hidden" : f === undefined ? "unknown" : String(f.reference)),
-    worst: t(hidden ? "hidden" : String(f?.worst ?? th?.worst ?? "")),
+    title: t(i.title ?? standIn(i)),
+    part: t(`part ${i.part}`),
+    hasTag: tag !== "",
+    tag: t(tag),
+    scenario: t(hidden(th === undefined ? "" : th.scenario.replace(/^.*\//, "").replace(/\.json$/, ""))),
+    figure: t(hidden(f?.figure ?? th?.figure ?? "")),
+    measured: t(hidden(f === null || f.measured === null ? "not measured" : String(f.measured))),
+    reference: t(hidden(f === null ? "unknown" : String(f.reference))),
+    worst: t(hidden(String(f?.worst ?? th?.worst ?? ""))),
     creditText: t(`${points(i.score)} / ${points(i.maxScore)}`),
     full: i.passed,
-    statusClass: outcomeOf(i),
-    hasNote: !i.passed && note !== "",
-    note: t(note),
+    statusClass: i.outcome,
+    hasNote: !i.passed && note.trim() !== "",
+    note: t(note.trim()),
     hasPicture: picture !== null,
     picture,
   };
@@ -467,6 +555,9 @@ function panelText(kernel: string, panel: PageTablePanel): string {
 }
 
 // --- the class summary ------------------------------------------------------------------
+//
+// The instructor's page (visibility.ts INSTRUCTOR): it names every test and
+// threshold, hidden ones included, and is never sent to a student.
 
 export interface SummaryView {
   readonly title: string;
@@ -539,10 +630,13 @@ export interface SubmissionRowView {
   readonly problemsText: string;
 }
 
-/** Where a submission's report is, from the summary's folder. */
+/** Where a submission's report is, from the summary's folder: the instructor's view, for the summary is the instructor's. */
 export function reportHref(id: string): string {
-  return `${encodeURIComponent(id)}/report.html`;
+  return `${encodeURIComponent(id)}/${INSTRUCTOR_REPORT}`;
 }
+
+/** The instructor's view of a submission's report (every item in full), beside the student's in its folder. */
+export const INSTRUCTOR_REPORT = "instructor.html";
 
 /** The class summary's view: `summary` from the grader, `results` for the figures and troubles. */
 export function summaryView(
@@ -624,7 +718,12 @@ export function summaryView(
       };
     }),
     ...troubleGroups(results, format),
-    columns: summary.columns.map((c) => ({ id: t(c.id), title: t(c.title), maxText: t(points(c.maxScore)) })),
+    columns: summary.columns.map((c) => ({
+      id: t(c.id),
+      // a part's column holds its thresholds' points too; each threshold's own column is the detail of its part's
+      title: t(c.kind === "part" ? `Part ${c.id}, tests and thresholds: ${c.title}` : `${c.title} (in part ${c.part})`),
+      maxText: t(points(c.maxScore)),
+    })),
     rows: summary.rows.map((row) => ({
       id: t(row.id),
       href: reportHref(row.id),
