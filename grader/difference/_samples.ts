@@ -44,7 +44,10 @@ export function state(frames: readonly Frame[], leaked: KernelState["leaked"] = 
       process: p,
       state: "running",
       pages: pages.get(p.pid)!.sort((a, b) => a.va - b.va),
-      tables: 2,
+      tables: [
+        { pa: 0x1000 * p.pid, va: null },
+        { pa: 0x1000 * p.pid + 0x100000, va: 0 },
+      ],
       stale: [],
     }));
   return { processes, leaked, freeFrames: 100 };
@@ -98,6 +101,12 @@ export const ONE_OF_EACH: readonly Difference[] = [
   { kind: "contents", at: { kind: "end" }, page: { process: C, va: BSS } },
   { kind: "stale-tlb", at: at("uvmcopy", P), page: { process: P, va: BSS }, cached: RW, current: COW },
   { kind: "page-tables", at: at("uvmcopy", P), process: C, expected: 2, actual: 3 },
-  { kind: "frame-not-freed", at: at("uvmfree", C, null, ""), frames: 0, pageTables: 2, formerly: null },
+  {
+    kind: "frame-not-freed",
+    at: at("uvmfree", C, null, ""),
+    frames: 0,
+    pageTables: 2,
+    formerly: { process: C, role: "level-0 table", va: 0x7fc00000 },
+  },
   { kind: "call", at: at("cowfault", C, BSS, "not-cow"), expected: { kind: "end" } },
 ];

@@ -16,6 +16,7 @@ const proc = z.strictObject({ pid: int, name: text.nullable() });
 const page = z.strictObject({ process: proc, va: int });
 const step = z.strictObject({ path: text, text });
 const where = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("start") }),
   z.strictObject({
     kind: z.literal("call"),
     fn: text,
@@ -62,7 +63,9 @@ const DIFFERENCE = z.discriminatedUnion("kind", [
     at: where,
     frames: int,
     pageTables: int,
-    formerly: page.nullable(),
+    formerly: z
+      .strictObject({ process: proc, role: z.enum(["page", "root table", "level-0 table"]), va: int })
+      .nullable(),
   }),
   z.strictObject({ kind: z.literal("call"), at: where.nullable(), expected: where.nullable() }),
 ]);

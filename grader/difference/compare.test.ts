@@ -1,4 +1,5 @@
 import { firstDifference } from "./compare";
+import type { KernelState } from "./difference";
 import { BSS, C, COW, P, RW, RX, TEXT, at, checkpoint, state } from "./_samples";
 
 const p = (va: number) => ({ process: P, va });
@@ -90,7 +91,20 @@ describe("firstDifference", () => {
       [checkpoint(at("uvmfree", C, null, ""), mine)],
       [checkpoint(at("uvmfree", C, null, ""), reference)],
     );
-    expect(d).toMatchObject({ kind: "frame-not-freed", frames: 0, pageTables: 2 });
+    expect(d).toMatchObject({ kind: "frame-not-freed", frames: 0, pageTables: 2, formerly: null });
+  });
+
+  it("says what a page-table page left allocated was, from the same kernel's previous checkpoint", () => {
+    const before = state([{ pa: 0x5000, mappers: [p(TEXT)], flags: RX }]); // P's tables: 0x1000 (root), 0x101000
+    const after = (leaked: KernelState["leaked"]) => state([], leaked);
+    const d = firstDifference(
+      [
+        checkpoint(at("uvmcopy", P), before),
+        checkpoint(at("uvmfree", P, null, ""), after([{ pa: 0x101000, pageTable: true }])),
+      ],
+      [checkpoint(at("uvmcopy", P), before), checkpoint(at("uvmfree", P, null, ""), after([]))],
+    );
+    expect(d).toMatchObject({ kind: "frame-not-freed", formerly: { process: P, role: "level-0 table", va: 0 } });
   });
 
   it("reports a call the other kernel did not make when the states agree up to it", () => {

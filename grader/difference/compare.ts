@@ -8,7 +8,16 @@
 // physical address is compared only with the same kernel's previous
 // checkpoint, to tell a copy from a page that kept its frame.
 
-import type { Checkpoint, Difference, KernelState, PageRef, PageState, ProcessState, Where } from "./difference";
+import type {
+  Checkpoint,
+  Difference,
+  FrameRole,
+  KernelState,
+  PageRef,
+  PageState,
+  ProcessState,
+  Where,
+} from "./difference";
 
 /** The first difference between `mine` and `reference`, recorded at the same points; null when they agree. */
 export function firstDifference(mine: readonly Checkpoint[], reference: readonly Checkpoint[]): Difference | null {
@@ -171,8 +180,8 @@ function tableDifference(at: Where, m: KernelState, r: KernelState): Difference 
   for (const pid of pids(m, r)) {
     const a = processOf(m, pid)!;
     const b = processOf(r, pid)!;
-    if (a.tables !== b.tables)
-      return { kind: "page-tables", at, process: a.process, expected: b.tables, actual: a.tables };
+    if (a.tables.length !== b.tables.length)
+      return { kind: "page-tables", at, process: a.process, expected: b.tables.length, actual: a.tables.length };
   }
   return null;
 }
@@ -183,12 +192,19 @@ function leakDifference(at: Where, m: KernelState, r: KernelState, mPrev: Kernel
   const pageTables = Math.max(0, count(m, true) - count(r, true));
   if (frames === 0 && pageTables === 0) return null;
   const first = m.leaked.find((l) => !l.pageTable) ?? m.leaked[0]!;
-  let formerly: PageRef | null = null;
-  for (const p of mPrev?.processes ?? []) {
-    const q = p.pages.find((x) => x.pa === first.pa);
-    if (q !== undefined && formerly === null) formerly = { process: p.process, va: q.va };
+  return { kind: "frame-not-freed", at, frames, pageTables, formerly: roleOf(first.pa, mPrev) };
+}
+
+/** What the frame at `pa` was at the previous checkpoint of the same kernel: a page, or a page-table page. */
+function roleOf(pa: number, prev: KernelState | null): FrameRole | null {
+  for (const p of prev?.processes ?? []) {
+    const page = p.pages.find((x) => x.pa === pa);
+    if (page !== undefined) return { process: p.process, role: "page", va: page.va };
+    const table = p.tables.find((t) => t.pa === pa);
+    if (table !== undefined)
+      return { process: p.process, role: table.va === null ? "root table" : "level-0 table", va: table.va ?? 0 };
   }
-  return { kind: "frame-not-freed", at, frames, pageTables, formerly };
+  return null;
 }
 
 // --- matching ------------------------------------------------------------------

@@ -5,7 +5,7 @@
 // never the values, never what the test checks.
 
 import { PTE_COW, PTE_R, PTE_U, PTE_W, PTE_X } from "../../solution/src/hw/riscv";
-import type { Difference, DifferenceKind, PageRef, ProcRef, Where } from "./difference";
+import type { Difference, DifferenceKind, FrameRole, PageRef, ProcRef, Where } from "./difference";
 
 /** The hint of a failed item: from what differed when known, else the rubric's (`fallback`). */
 export function hintOf(difference: Difference | undefined, fallback: string, full: boolean): string {
@@ -16,6 +16,7 @@ export function hintOf(difference: Difference | undefined, fallback: string, ful
 /** What differed, in one or two sentences, for a student who sees the item in full. */
 export function describeDifference(d: Difference): string {
   // what a call returned is said once: by the difference itself when that is what differs
+  if (d.kind === "call") return `Up to the same point, ${whatText(d)}`;
   const at = d.kind === "returned" && d.at.kind === "call" ? { ...d.at, result: "" } : d.at;
   return `${capital(whereText(at))}, ${whatText(d)}`;
 }
@@ -120,39 +121,43 @@ function notFreedText(d: Extract<Difference, { kind: "frame-not-freed" }>): stri
     ...(d.frames > 0 ? [count(d.frames, "frame")] : []),
   ].join(" and ");
   const n = d.pageTables + d.frames;
-  const former =
-    d.formerly === null
-      ? ""
-      : ` One of them was the frame ${procText(d.formerly.process)} mapped at ${hexAddress(d.formerly.va)}.`;
+  const former = d.formerly === null ? "" : ` One of them was ${roleText(d.formerly)}.`;
   return `${what} ${n === 1 ? "is" : "are"} still allocated on your kernel though nothing uses ${n === 1 ? "it" : "them"}; the reference kernel freed ${n === 1 ? "it" : "them"}.${former}`;
 }
 
 function callText(d: Extract<Difference, { kind: "call" }>): string {
-  const mine = d.at === null ? "nothing more" : callWords(d.at);
-  const theirs = d.expected === null ? "nothing more" : callWords(d.expected);
-  return `next, your kernel did ${mine}; the reference kernel did ${theirs}.`;
+  return `your kernel next ${nextWords(d.at)}; the reference kernel next ${nextWords(d.expected)}.`;
 }
 
-function callWords(w: Where): string {
-  return w.kind === "end" ? "nothing more" : whereText(w).replace(/^(right )?after /, "");
+/** What a kernel did next: "called cowfault() for pid 2 at 0x00015000, which returned "not-cow"". */
+function nextWords(w: Where | null): string {
+  if (w === null || w.kind === "end" || w.kind === "start") return "reached the end";
+  if (w.kind === "step") return `finished step ${stepText(w.step)}`;
+  return `called ${callPhrase(w)}${w.result === "" ? "" : `, which returned${returnedWords(w.result)}`}`;
 }
 
 // --- where ---------------------------------------------------------------------------
 
-function whereText(w: Where | null): string {
-  if (w === null) return "at the end";
+function whereText(w: Where): string {
   switch (w.kind) {
+    case "start":
+      return "before your code first ran";
     case "end":
       return "at the end of the test";
     case "step":
       return `after step ${stepText(w.step)}`;
     case "call": {
-      const who = w.process === null ? "" : ` for ${procText(w.process)}`;
-      const at = w.va === null ? "" : ` at ${hexAddress(w.va)}`;
       const step = w.step === null ? "" : `, in step ${stepText(w.step)}`;
-      return `right after ${w.fn}()${who}${at} returned${returnedWords(w.result)}${step}`;
+      return `right after ${callPhrase(w)} returned${returnedWords(w.result)}${step}`;
     }
   }
+}
+
+/** "cowfault() for pid 2 at 0x00015000". */
+function callPhrase(w: Extract<Where, { kind: "call" }>): string {
+  const who = w.process === null ? "" : ` for ${procText(w.process)}`;
+  const at = w.va === null ? "" : ` at ${hexAddress(w.va)}`;
+  return `${w.fn}()${who}${at}`;
 }
 
 function returnedWords(result: string): string {
@@ -173,6 +178,13 @@ function procText(p: ProcRef): string {
 function pageText(p: PageRef): string {
   if (p.process.pid === 0) return `the page at ${hexAddress(p.va)} in ${procText(p.process)}`;
   return `${procText(p.process)}'s page at ${hexAddress(p.va)}`;
+}
+
+/** "pid 1's level-0 page table for 0x00000000 to 0x003fffff". */
+function roleText(r: FrameRole): string {
+  if (r.role === "page") return `the frame ${procText(r.process)} mapped at ${hexAddress(r.va)}`;
+  if (r.role === "root table") return `${procText(r.process)}'s root page table`;
+  return `${procText(r.process)}'s level-0 page table for ${hexAddress(r.va)} to ${hexAddress(r.va + 2 ** 22 - 1)}`;
 }
 
 /** "the frame pid 2 maps at 0x00015000". */

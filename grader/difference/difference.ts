@@ -35,6 +35,8 @@ export interface StepRef {
 
 /** Where in a run a checkpoint was taken. */
 export type Where =
+  /** Before the first call of an edit point: what the first call's changes are seen against. */
+  | { readonly kind: "start" }
   /** Right after a call of one of the lab's edit points returned (or threw). */
   | {
       readonly kind: "call";
@@ -83,9 +85,24 @@ export interface ProcessState {
   readonly state: string;
   /** Its pages, lowest va first; none once its address space is torn down. */
   readonly pages: readonly PageState[];
-  /** How many page-table pages it has, root included (0 once torn down). */
-  readonly tables: number;
+  /** Its page-table pages, root first (none once torn down). */
+  readonly tables: readonly TablePage[];
   readonly stale: readonly StaleEntry[];
+}
+
+/** A page-table page: its frame (compared only within one kernel) and what it maps. */
+export interface TablePage {
+  readonly pa: number;
+  /** Null for the root; for a level-0 table, the first virtual address it maps (a 4 MiB range). */
+  readonly va: number | null;
+}
+
+/** What a frame was to the kernel: a page a process mapped, or one of its page-table pages. */
+export interface FrameRole {
+  readonly process: ProcRef;
+  readonly role: "page" | "root table" | "level-0 table";
+  /** The page's address, or the first address the level-0 table maps (0 for a root). */
+  readonly va: number;
 }
 
 /** An allocated frame that no page table maps and no process holds as a page table. */
@@ -201,8 +218,8 @@ export type Difference =
       /** Data frames and page-table pages left allocated beyond the reference's. */
       readonly frames: number;
       readonly pageTables: number;
-      /** What the first of them was before this point (a page that mapped it), when known. */
-      readonly formerly: PageRef | null;
+      /** What one of them was before this point (a page that mapped it, a page-table page), when known. */
+      readonly formerly: FrameRole | null;
     }
   /** The two kernels called the edit points in another order (null: no such call on that kernel). */
   | { readonly kind: "call"; readonly at: Where | null; readonly expected: Where | null };

@@ -25,6 +25,7 @@ import {
   writePte,
 } from "@lab/kernel/defs";
 import type { CowResult } from "@lab/kernel/cow";
+import { Proc, boot, exit, fork, hart, spawn, switchTo } from "@lab/kernel/index";
 import * as cowModule from "@lab/kernel/cow";
 import * as uvmcopyModule from "@lab/kernel/uvmcopy";
 import * as uvmfreeModule from "@lab/kernel/uvmfree";
@@ -33,7 +34,11 @@ import { runScenario } from "@lab/scenario/run";
 import * as reference from "../../labs/cow/tests/support/reference";
 import type { Difference } from "./difference";
 import { EditPointSlot, explainRun } from "./explain";
+import { labKernelAt } from "./lab-kernel";
 
+const ROOT = path.join(__dirname, "..", "..");
+/** The solution's kernel: the modules "@lab/..." names under Jest. */
+const lab = labKernelAt(path.join(ROOT, "solution", "src"));
 const THRESHOLDS = path.join(__dirname, "..", "..", "labs", "cow", "thresholds");
 
 const slots: EditPointSlot[] = [
@@ -50,7 +55,7 @@ async function explainWith(scenario: string, name: string, mistake: unknown): Pr
   slot.module[name] = mistake;
   try {
     const file = path.join(THRESHOLDS, scenario);
-    return await explainRun((onStep) => runScenario(loadScenario(file), { onStep }), slots, reference);
+    return await explainRun((onStep) => runScenario(loadScenario(file), { onStep }), { lab, slots, reference });
   } finally {
     slots.forEach((s, i) => (s.module[s.name] = saved[i]));
   }
@@ -94,6 +99,33 @@ describe("explainRun", () => {
     if (d?.kind !== "refcount") throw new Error("not a refcount difference");
     expect(d.actual).toBe(d.expected - 1);
     expect(d.page.process.name).not.toBeNull();
+  });
+
+  it("sees the first call's change against the state before it, in a run without steps (a test's)", async () => {
+    const saved = cowModule.cowfault;
+    (cowModule as Record<string, unknown>).cowfault = cowfaultAlwaysCopies;
+    try {
+      const d = await explainRun(
+        () => {
+          boot();
+          const parent = spawn("init", { text: 4, data: 1, bss: 1, stack: 1 }) as Proc;
+          switchTo(parent);
+          hart().fill(0x15000, 0x11, 4096); // bss is zero-filled on demand: touch it before the fork
+          const child = fork(parent) as Proc;
+          exit(child, 0);
+          switchTo(parent);
+          hart().store(0x15000, Uint8Array.of(1));
+        },
+        { lab, slots, reference },
+      );
+      expect(d).toMatchObject({
+        kind: "copied-instead-of-reused",
+        at: { fn: "cowfault", va: 0x15000 },
+        page: { va: 0x15000 },
+      });
+    } finally {
+      (cowModule as Record<string, unknown>).cowfault = saved;
+    }
   });
 
   it("names a copy made where the reference reused the frame", async () => {

@@ -5,9 +5,10 @@
 // never changes); a run whose edit point throws, or whose state cannot be
 // read, explains nothing, and the rubric's hint stays the item's hint.
 
-import type { StepContext } from "@lab/scenario/run";
+import type { StepContext } from "../../solution/src/scenario/run";
 import { firstDifference } from "./compare";
 import type { Checkpoint, Difference, ProcRef } from "./difference";
+import type { LabKernel } from "./lab-kernel";
 import { NotComparable, Recorder } from "./record";
 
 export { NotComparable };
@@ -18,21 +19,27 @@ export interface EditPointSlot {
   readonly name: string;
 }
 
+/** What an explanation runs with. */
+export interface ExplainOptions {
+  /** The kernel the runs drive (the kit's compiled code in the worker). */
+  readonly lab: LabKernel;
+  /** Every edit point of a student file. */
+  readonly slots: readonly EditPointSlot[];
+  /** The reference's edit points, by function name. */
+  readonly reference: Readonly<Record<string, unknown>>;
+}
+
 /** Runs the item once more; `onStep` is for a scenario's runner (a test leaves it). */
 export type Rerun = (onStep: (ctx: StepContext) => void) => unknown;
 
 /**
  * Where the item's run on the submission first differs from the same run
- * with `reference`'s edit points (by name); null when it cannot tell.
+ * with the reference's edit points; null when it cannot tell.
  */
-export async function explainRun(
-  rerun: Rerun,
-  slots: readonly EditPointSlot[],
-  reference: Readonly<Record<string, unknown>>,
-): Promise<Difference | null> {
-  const mine = await record(rerun, slots, null);
+export async function explainRun(rerun: Rerun, options: ExplainOptions): Promise<Difference | null> {
+  const mine = await record(rerun, options, null);
   if (mine === null) return null;
-  const theirs = await record(rerun, slots, reference);
+  const theirs = await record(rerun, options, options.reference);
   if (theirs === null) return null;
   const d = firstDifference(mine.checkpoints, theirs.checkpoints);
   return d === null ? null : named(d, mine.names);
@@ -41,10 +48,10 @@ export async function explainRun(
 /** The run recorded with each slot wrapped (and replaced by `reference`'s function when given); null when broken. */
 async function record(
   rerun: Rerun,
-  slots: readonly EditPointSlot[],
+  { lab, slots }: ExplainOptions,
   reference: Readonly<Record<string, unknown>> | null,
 ): Promise<{ checkpoints: Checkpoint[]; names: ReadonlyMap<number, string> } | null> {
-  const recorder = new Recorder();
+  const recorder = new Recorder(lab);
   const saved = slots.map((s) => s.module[s.name]);
   try {
     slots.forEach((s, i) => {

@@ -5,11 +5,10 @@
 // them the same way), so the run itself is unchanged: a snapshot reads,
 // and never writes, the machine.
 
-import { PGROUNDDOWN } from "@lab/hw/riscv";
-import { allprocs } from "@lab/kernel/index";
-import { describe, StepContext } from "@lab/scenario/run";
+import type { StepContext } from "../../solution/src/scenario/run";
 import type { Checkpoint, ProcRef, StepRef, Where } from "./difference";
-import { kernelState } from "./snapshot";
+import type { LabKernel } from "./lab-kernel";
+import { SnapshotOptions, kernelState } from "./snapshot";
 
 /** Checkpoints kept from one run at most: a run past them is compared as far as they go. */
 export const MAX_CHECKPOINTS = 2000;
@@ -20,6 +19,7 @@ type EditFn = (...args: unknown[]) => unknown;
 export class NotComparable extends Error {}
 
 export class Recorder {
+  readonly #lab: LabKernel;
   readonly checkpoints: Checkpoint[] = [];
   /** Call checkpoints waiting for the step they happened in (set when that step ends). */
   #open: { where: Extract<Where, { kind: "call" }>; index: number }[] = [];
@@ -31,6 +31,11 @@ export class Recorder {
   /** Set when the run cannot be compared, with why. */
   broken: string | null = null;
 
+  /** Records a run of `lab`'s kernel. */
+  constructor(lab: LabKernel) {
+    this.#lab = lab;
+  }
+
   /** The scenario's names of processes, by pid, as far as the run got. */
   get names(): ReadonlyMap<number, string> {
     return this.#names;
@@ -39,6 +44,8 @@ export class Recorder {
   /** `fn` as the kernel calls it, recording the state after each call. */
   wrap(name: string, fn: EditFn): EditFn {
     return (...args: unknown[]) => {
+      // the first call's changes are seen against the state before it (uvmfree's table still its process's)
+      if (this.checkpoints.length === 0) this.#start(name, args);
       let result: unknown;
       try {
         result = fn(...args);
@@ -55,29 +62,35 @@ export class Recorder {
   readonly onStep = (ctx: StepContext): void => {
     for (const [name, p] of ctx.processes) this.#names.set(p.pid, name);
     if (ctx.path === "start") return;
-    const step: StepRef = { path: ctx.path, text: describe(ctx.step) };
+    const step: StepRef = { path: ctx.path, text: this.#lab.describeStep(ctx.step) };
     for (const o of this.#open) {
       const c = this.checkpoints[o.index]!;
       this.checkpoints[o.index] = { ...c, where: { ...o.where, step } };
     }
     this.#open = [];
-    this.#take({ kind: "step", step }, null);
+    this.#take({ kind: "step", step });
   };
 
   /** Records the state at the end of the run. */
   end(): void {
-    this.#take({ kind: "end" }, null);
+    this.#take({ kind: "end" });
   }
 
   #call(name: string, args: readonly unknown[], result: unknown): void {
     const table = typeof args[0] === "number" ? args[0] : null;
-    const va = name === "cowfault" && typeof args[1] === "number" ? PGROUNDDOWN(args[1]) : null;
+    const va = name === "cowfault" && typeof args[1] === "number" ? this.#lab.riscv.PGROUNDDOWN(args[1]) : null;
     const child = name === "uvmcopy" && typeof args[1] === "number" ? args[1] : null;
-    if (child !== null && !allprocs().some((p) => p.pagetable === child)) this.#childTable = child;
+    if (child !== null && !this.#lab.kernel.allprocs().some((p) => p.pagetable === child)) this.#childTable = child;
     const text = typeof result === "number" || typeof result === "string" ? String(result) : "";
     const where = { kind: "call" as const, fn: name, process: this.#ownerOf(table), va, result: text, step: null };
-    if (this.#take(where, name === "uvmfree" ? table : null))
+    if (this.#take(where, { gone: name === "uvmfree" ? table : null }))
       this.#open.push({ where, index: this.checkpoints.length - 1 });
+  }
+
+  #start(name: string, args: readonly unknown[]): void {
+    const table = typeof args[0] === "number" ? args[0] : null;
+    const owner = name === "uvmfree" ? this.#ownerOf(table) : null;
+    this.#take({ kind: "start" }, { adopt: owner === null || table === null ? null : { pid: owner.pid, table } });
   }
 
   /**
@@ -88,7 +101,7 @@ export class Recorder {
    */
   #ownerOf(table: number | null): ProcRef | null {
     if (table === null) return null;
-    const procs = allprocs();
+    const procs = this.#lab.kernel.allprocs();
     const owner =
       procs.find((p) => p.pagetable === table) ??
       procs.find((p) => p.pagetable === null && p.asid !== 0 && p.state !== "running");
@@ -96,12 +109,12 @@ export class Recorder {
   }
 
   // Records the state at `where`; false once the run has too many checkpoints or is broken.
-  #take(where: Where, gone: number | null): boolean {
+  #take(where: Where, options: SnapshotOptions = {}): boolean {
     if (this.broken !== null || this.checkpoints.length >= MAX_CHECKPOINTS) return false;
     try {
-      const state = kernelState(this.#names, gone, this.#childTable);
-      for (const p of allprocs())
-        if (p.pagetable !== null && p.pagetable !== gone) this.#owners.set(p.pagetable, this.#ref(p.pid));
+      const state = kernelState(this.#lab, this.#names, { ...options, childTable: this.#childTable });
+      for (const p of this.#lab.kernel.allprocs())
+        if (p.pagetable !== null && p.pagetable !== options.gone) this.#owners.set(p.pagetable, this.#ref(p.pid));
       this.checkpoints.push({ where, state });
       return true;
     } catch (e) {
