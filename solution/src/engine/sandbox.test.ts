@@ -297,30 +297,51 @@ export function getter(): unknown { return { get x() { throw new Error("no"); } 
   expect((e.getter as () => unknown)()).toBeUndefined();
 });
 
-describe("promise callbacks run when the call returns to the kernel, as Node runs them once its stack is empty", () => {
-  test("an async function's rest, after await, has run when the next call comes", async () => {
+describe("promise callbacks run once the host's stack is empty, as Node runs them, each a step of the unit", () => {
+  /** Lets the host's microtasks run (as a test's end does). */
+  const hostStackEmpties = () => new Promise((resolve) => setImmediate(resolve));
+
+  test("an async function's rest, after await, runs when the host's stack is empty, not before the kernel goes on", async () => {
     const s = await sandbox(`import { readPte } from "./defs";
 const log: string[] = [];
 export async function f(): Promise<void> { log.push("before"); await null; log.push("after"); readPte(7); }
 export function g(): string[] { return log; }`);
+    const { f, g } = s.exports("src/kernel/cow.ts") as { f: () => unknown; g: () => string[] };
     calls.length = 0;
-    (s.exports("src/kernel/cow.ts").f as () => unknown)();
+    f();
+    expect(g()).toEqual(["before"]);
+    await hostStackEmpties();
+    expect(g()).toEqual(["before", "after"]);
     expect(calls).toEqual([["readPte", 7]]);
-    expect((s.exports("src/kernel/cow.ts").g as () => string[])()).toEqual(["before", "after"]);
+    expect(s.limitHit).toBeNull();
   });
 
-  test("each callback is a step: a callback that queues itself without end is stopped, and the next unit runs", async () => {
+  test("a callback that queues itself without end runs out of steps, the same count every time; the next unit runs", async () => {
     const s = await sandbox(`const spin = (): void => { void Promise.resolve().then(spin); };
 export function f(): void { spin(); }
 export function g(): number { return 1; }`);
-    expect(() => (s.exports("src/kernel/cow.ts").f as () => void)()).toThrow(EngineLimit);
+    const { f, g } = s.exports("src/kernel/cow.ts") as { f: () => void; g: () => number };
+    f();
+    await hostStackEmpties();
     expect(s.limitHit?.kind).toBe("steps");
+    expect(g).toThrow(EngineLimit);
     const first = s.steps;
     s.startUnit(1);
-    expect((s.exports("src/kernel/cow.ts").g as () => number)()).toBe(1);
-    expect(s.limitHit).toBeNull();
-    expect(() => (s.exports("src/kernel/cow.ts").f as () => void)()).toThrow(EngineLimit);
-    expect(s.steps).toBe(first);
+    expect(g()).toBe(1);
+    f();
+    await hostStackEmpties();
+    expect([s.limitHit?.kind, s.steps]).toEqual(["steps", first]);
+  });
+
+  test("callbacks a unit left queued run on its budget before the next unit starts", async () => {
+    const s = await sandbox(`const log: number[] = [];
+export function f(): void { void Promise.resolve().then(() => log.push(1)); }
+export function g(): number[] { return log; }`);
+    const { f, g } = s.exports("src/kernel/cow.ts") as { f: () => void; g: () => number[] };
+    f();
+    s.startUnit(2); // before the host's stack emptied
+    expect(s.steps).toBe(0);
+    expect(g()).toEqual([1]);
   });
 });
 

@@ -14,10 +14,11 @@
 // comes back is the very same object. Every call into the engine runs under
 // EngineLimits: an interrupt handler counts steps, the WebAssembly memory
 // is capped (quickjs.ts), the runtime caps the stack. The promise callbacks
-// a call queued run when it returns to the host, as Node runs them once its
-// stack is empty. A failure of the engine itself (the WebAssembly's own
-// stack overflowing) throws the engine away, as does a unit that ran out of
-// memory or left callbacks queued; the next call builds a fresh one.
+// the student's code queues run as a microtask of the host's, when its
+// stack is empty, as Node would run them, each a step of the unit. A
+// failure of the engine itself (the WebAssembly's own stack overflowing)
+// throws the engine away, as does a unit that ran out of memory or left
+// callbacks queued; the next call builds a fresh one.
 
 import { SourceMap } from "node:module";
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten-core";
@@ -96,8 +97,11 @@ export class Sandbox {
   readonly #memory: EngineMemory;
   /** Allocations the memory's cap had refused when the unit started: one more, and the unit is out of memory. */
   #refusedBefore = 0;
-  /** Calls from the host into the engine under way (the promise callbacks run when the outermost returns). */
+  /** Calls from the host into the engine under way (the promise callbacks wait until none is). */
   #depth = 0;
+  /** Units started so far, and whether a microtask to run promise callbacks is queued. */
+  #unit = 0;
+  #jobsQueued = false;
 
   constructor(quickjs: QuickJSWASMModule, options: SandboxOptions) {
     this.#quickjs = quickjs;
@@ -118,7 +122,8 @@ export class Sandbox {
 
   /** Starts a unit (a test, a scenario): a fresh step budget, Math.random seeded with `seed`. */
   startUnit(seed: number): void {
-    this.#freshAfterLimit();
+    this.#endUnit();
+    this.#unit++;
     this.#steps = 0;
     this.#limit = null;
     this.#refusedBefore = this.#memory.refused;
@@ -241,17 +246,23 @@ export class Sandbox {
       );
   }
 
-  // An engine whose last unit ran out of memory (its heap full of what the code kept) or left promise callbacks queued is thrown away.
-  #freshAfterLimit(): void {
+  // Before a unit starts: callbacks the last one left queued run on its budget (as Node would have run
+  // them by now); an engine left out of memory, or with callbacks still queued, is thrown away.
+  #endUnit(): void {
+    try {
+      this.#runJobs();
+    } catch {
+      // the last unit's budget ran out: nobody asks for its result any more
+    }
     const e = this.#engine;
     if (e !== null && (this.#limit?.kind === "memory" || e.runtime.hasPendingJob())) this.#discard();
   }
 
   /**
    * Runs `call`, a call from the host into the engine; when it is the
-   * outermost, then runs the promise callbacks the student's code queued
-   * (its own stack is empty, as Node's is when it runs them), even when
-   * the call threw. A budget that runs out meanwhile is thrown.
+   * outermost and left promise callbacks queued, queues a microtask of the
+   * host's that runs them: they run once the host's stack is empty, as
+   * Node runs the callbacks of code it runs itself, within the same unit.
    */
   #outermost<T>(call: () => T): T {
     this.#depth++;
@@ -259,8 +270,25 @@ export class Sandbox {
       return call();
     } finally {
       this.#depth--;
-      if (this.#depth === 0) this.#runJobs();
+      if (this.#depth === 0) this.#jobsSoon();
     }
+  }
+
+  #jobsSoon(): void {
+    const e = this.#engine;
+    if (this.#jobsQueued || e === null || this.#limit !== null || !e.runtime.hasPendingJob()) return;
+    this.#jobsQueued = true;
+    const unit = this.#unit;
+    // a promise's callback, not queueMicrotask, which a test's fake timers may hold back
+    void Promise.resolve().then(() => {
+      this.#jobsQueued = false;
+      if (unit !== this.#unit) return; // the next unit started first: startUnit ran them
+      try {
+        this.#runJobs();
+      } catch (err) {
+        if (this.#limit === null) throw err; // a budget that ran out is the unit's limitHit
+      }
+    });
   }
 
   // Runs queued promise callbacks until none is left, each one a step (a callback that queues itself runs out of steps).
