@@ -62,6 +62,9 @@ export interface RunFileOptions {
 /** Thrown when a suite uses a Jest feature this runner does not offer. */
 export class Unsupported extends Error {}
 
+/** A test or hook that did not finish in its time (run again, it would take that long again). */
+export class TimedOut extends Error {}
+
 const mocker = new ModuleMocker(globalThis);
 let current: Block;
 let defaultTimeout = 5000;
@@ -328,7 +331,7 @@ async function call(fn: Fn, timeoutMs: number, what: string): Promise<unknown> {
     });
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`The ${what} did not finish within ${timeoutMs} ms (a promise that never settles?)`)),
+        () => reject(new TimedOut(`The ${what} did not finish within ${timeoutMs} ms (a promise that never settles?)`)),
         timeoutMs,
       );
     });

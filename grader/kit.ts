@@ -89,6 +89,13 @@ export const WORKER_SOURCES = [
   "_compiler.ts",
   "integrity.ts",
   "typecheck.ts",
+  // why an item failed: both kernels recorded in the worker, compared there
+  "difference/difference.ts",
+  "difference/compare.ts",
+  "difference/snapshot.ts",
+  "difference/record.ts",
+  "difference/explain.ts",
+  "difference/lab-kernel.ts",
 ];
 
 /** Reads the lab's rubric and compiles what a batch needs (or finds it in the cache). */

@@ -3,6 +3,7 @@
 // a run, a scored result (one submission) and the batch summary (a class).
 // Reports render these; templates get them ready-made (STYLE.md, point 9).
 
+import type { Difference } from "./difference/difference";
 import type { IsolationLayer } from "./sandbox/isolation";
 
 /** Gradescope's visibility settings, per test and for a whole result. */
@@ -289,6 +290,8 @@ export interface UnitOutcome {
   /** Engine steps the student's code took in the unit (the sandbox's count). */
   readonly steps?: number;
   readonly scenario?: ScenarioOutcome;
+  /** Where its run first differed from the reference kernel's (grader/difference), when the worker could tell. */
+  readonly difference?: Difference;
 }
 
 export interface RunReport {
@@ -351,6 +354,12 @@ export interface ScoredItem {
    * about it even when it is hidden ("" when the rubric gives no hint).
    */
   readonly hint?: string;
+  /**
+   * Set with `hint` when the run found where the submission's kernel first
+   * differed from the reference kernel's: the view's hint then comes from
+   * it (grader/difference/describe.ts), the rubric's hint being the fallback.
+   */
+  readonly difference?: Difference;
 }
 
 /** Points scored out of points possible. */

@@ -2,6 +2,7 @@
 // The worker announces each unit before running it, so that when it hangs
 // or dies the parent knows which test was running.
 
+import type { Difference } from "./difference/difference";
 import type { EngineCost } from "./model";
 
 /** A threshold's scenario for the worker to run on the submission. */
@@ -90,6 +91,8 @@ export type WorkerMessage =
         readonly audit: string[];
         readonly value: number | null;
       };
+      /** Where the unit's run first differed from the reference's (grader/difference), when it could tell. */
+      readonly difference?: Difference;
     }
   /** Every unit sent; `cost` is what the sandbox cost (for the benchmarks, never scored). */
   | { readonly type: "done"; readonly cost?: EngineCost };

@@ -16,6 +16,7 @@ import { readFileSync } from "node:fs";
 import { RunPlanUnit } from "./plan";
 import { EngineCost, RunReport, UnitOutcome, UnitStatus } from "./model";
 import { Worker, WorkerPool } from "./pool";
+import { acceptDifference } from "./difference/accept";
 import { RunRequest, WorkerMessage } from "./protocol";
 
 export interface RunLimits {
@@ -254,6 +255,7 @@ function drive(
             logs: m.logs,
             ...(m.steps !== undefined ? { steps: m.steps } : {}),
             ...(m.scenario !== undefined ? { scenario: m.scenario } : {}),
+            ...(m.difference !== undefined ? { difference: m.difference } : {}),
           });
           return;
         }
@@ -361,7 +363,7 @@ export function checkMessage(raw: unknown, logsChars = MESSAGE_CHARS): WorkerMes
       if (limit === "bad") return bad;
       if (m.steps !== undefined && (typeof m.steps !== "number" || !Number.isSafeInteger(m.steps) || m.steps < 0))
         return bad;
-      const base = {
+      let base: Extract<WorkerMessage, { type: "result" }> = {
         type: "result" as const,
         key: m.key,
         status,
@@ -370,6 +372,11 @@ export function checkMessage(raw: unknown, logsChars = MESSAGE_CHARS): WorkerMes
         ...(limit !== undefined ? { limit } : {}),
         ...(m.steps !== undefined ? { steps: m.steps } : {}),
       };
+      if (m.difference !== undefined) {
+        const difference = acceptDifference(m.difference);
+        if (difference === null) return bad;
+        base = { ...base, difference };
+      }
       if (m.scenario === undefined) return base;
       const sc = m.scenario as Record<string, unknown> | null;
       const strings = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 100 && v.every((x) => str(x));

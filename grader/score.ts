@@ -18,6 +18,8 @@
 
 import { partTotals, round, thresholdCredit } from "./_points";
 import { partsLost, unusableFiles, unusableSentence } from "./_unusable";
+import type { Difference } from "./difference/difference";
+import { hintOf } from "./difference/describe";
 import { formatFlag } from "./integrity";
 import { rubricIdOf } from "./rubric";
 import {
@@ -75,7 +77,7 @@ export function score(input: ScoreInput): SubmissionResult {
     if (block !== undefined) output = block;
     else if (failedDeps.length > 0) output = `depends on ${failedDeps.join(", ")}`;
     else if (ok && flag !== undefined) output = `Passed, but scores 0: ${flag}`;
-    else output = o.passed ? "" : failureMessage(o.message, o.logs, t.hint);
+    else output = o.passed ? "" : failureMessage(o.message, o.logs, hintOf(o.difference, t.hint, true));
     items.push({
       id: t.id,
       kind: "test",
@@ -87,7 +89,9 @@ export function score(input: ScoreInput): SubmissionResult {
       visibility: t.visibility,
       output,
       // a hint names the cause only when the test failed on its own account
-      ...(!o.passed && block === undefined && failedDeps.length === 0 ? { hint: t.hint } : {}),
+      ...(!o.passed && block === undefined && failedDeps.length === 0
+        ? { hint: t.hint, ...(o.difference !== undefined ? { difference: o.difference } : {}) }
+        : {}),
       detail: scores
         ? ""
         : [output, o.message, o.logs && `It printed:\n${o.logs}`].filter((x) => x !== "").join("\n\n"),
@@ -159,6 +163,8 @@ interface OwnResult {
   /** The failure messages (may hold expected values). */
   readonly message: string;
   readonly logs: string;
+  /** Where the first failed run differed from the reference kernel, when the worker could tell. */
+  readonly difference?: Difference;
 }
 
 // Each rubric test's own result: every hidden test with its id passed.
@@ -183,9 +189,16 @@ function ownResults(input: ScoreInput): Map<string, OwnResult> {
               .map((o) => `${o.key.split(" › ").slice(1).join(" › ")}:\n${o.message || `Status: ${o.status}.`}`)
               .join("\n\n"),
       logs: failed.map((o) => o.logs).join(""),
+      ...differenceOf(failed),
     });
   }
   return out;
+}
+
+// The difference of the first failed run that has one, as a field.
+function differenceOf(failed: readonly UnitOutcome[]): { difference?: Difference } {
+  const d = failed.find((o) => o.difference !== undefined)?.difference;
+  return d === undefined ? {} : { difference: d };
 }
 
 // What a failed test says when shown in full: its messages, what the code printed, the hint.
@@ -238,7 +251,9 @@ function scoreThreshold(th: RubricThreshold, input: ScoreInput, block: string | 
     maxScore: th.points,
     visibility: th.visibility,
   };
-  const hint = th.hint === "" ? "" : `\nHint: ${th.hint}`;
+  const hintText = hintOf(o?.difference, th.hint, true);
+  const hint = hintText === "" ? "" : `\nHint: ${hintText}`;
+  const own = { hint: th.hint, ...(o?.difference !== undefined ? { difference: o.difference } : {}) };
   const zero = (output: string, detail: string, measured: number | null): ScoredItem => ({
     ...base,
     score: 0,
@@ -260,7 +275,7 @@ function scoreThreshold(th: RubricThreshold, input: ScoreInput, block: string | 
       o === undefined ? ["The scenario did not run."] : sc === undefined ? [o.message] : [...sc.failures, ...sc.audit];
     const shown = why.slice(0, 3).join("\n");
     const output = `The scenario did not run correctly on your kernel, so its figure does not count:\n${shown}${hint}`;
-    return { ...zero(output, why.join("\n"), sc?.value ?? null), hint: th.hint };
+    return { ...zero(output, why.join("\n"), sc?.value ?? null), ...own };
   }
   const m = sc.value;
   const got = thresholdCredit(th.points, m, reference, th.worst);
@@ -274,7 +289,7 @@ function scoreThreshold(th: RubricThreshold, input: ScoreInput, block: string | 
     output,
     detail: text,
     figure,
-    ...(got === th.points ? {} : { hint: th.hint }),
+    ...(got === th.points ? {} : own),
   };
 }
 

@@ -11,6 +11,7 @@
 // passed) and, when it failed on its own account, its hint: never its
 // title, its failure message, its expected values, its figures or a picture.
 
+import { hintOf } from "./difference/describe";
 import type { MeasuredFigure, ScoredItem, Visibility } from "./model";
 
 /** When a student's view is made: grades are published after the due date. */
@@ -66,7 +67,10 @@ export interface ItemView {
   readonly figure: MeasuredFigure | null;
   /** Why it was not scored (it depends on a test, the submission could not run): names no check. "" otherwise. */
   readonly blockedBy: string;
-  /** The hint, when it failed on its own account and the rubric gives one; else "". */
+  /**
+   * The hint, when it failed on its own account: what first differed from the
+   * reference kernel (only its kind when not shown in full), else the rubric's; "" when neither.
+   */
   readonly hint: string;
 }
 
@@ -88,7 +92,8 @@ export function itemView(item: ScoredItem, audience: Audience): ItemView {
     output: full ? item.output : null,
     figure: full ? (item.figure ?? null) : null,
     blockedBy: outcome === "blocked" ? (item.output.split("\n").find((l) => l.trim() !== "") ?? "") : "",
-    hint: item.passed ? "" : (item.hint ?? ""),
+    // from what differed from the reference kernel when the run found it; a hidden item says only its kind
+    hint: item.passed || item.hint === undefined ? "" : hintOf(item.difference, item.hint, full),
   };
 }
 

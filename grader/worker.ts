@@ -16,11 +16,15 @@ import v8 from "node:v8";
 import { format, inspect } from "node:util";
 import type { EngineLimit } from "../solution/src/engine/limits";
 import type { Sandbox, ThrownValue } from "../solution/src/engine/sandbox";
+import type { ScenarioResult, StepContext } from "../solution/src/scenario/run";
 import type { QuickJSWASMModule } from "quickjs-emscripten-core";
 import { routeModules } from "./_modules";
-import { TestEnd, globals, runFile } from "./_harness";
+import { TestEnd, TimedOut, globals, runFile } from "./_harness";
 import type { EngineCost } from "./model";
-import { RunRequest, WorkerMessage, figureOf, scenarioKey, testKey } from "./protocol";
+import type { Difference } from "./difference/difference";
+import { explainRun } from "./difference/explain";
+import { labKernelAt } from "./difference/lab-kernel";
+import { RunRequest, ScenarioJob, WorkerMessage, figureOf, scenarioKey, testKey } from "./protocol";
 
 const exit = process.exit.bind(process);
 const send = (m: WorkerMessage, then?: () => void): void => {
@@ -172,7 +176,7 @@ async function run(req: RunRequest): Promise<void> {
           skip,
           timeoutMs: req.testMs,
           onStart: (key) => start(key, req.seed),
-          onEnd: (end) => finish(end),
+          onEnd: (end) => finish(end, req),
         },
       );
     } catch (e) {
@@ -193,21 +197,15 @@ async function run(req: RunRequest): Promise<void> {
     if (skip.has(key)) continue;
     start(key, req.seed);
     let result: WorkerMessage;
-    let restore = (): void => undefined;
     try {
       fresh();
-      const { loadScenario } = require(path.join(kit, "src", "scenario", "parse.js"));
-      const { runScenario } = require(path.join(kit, "src", "scenario", "run.js"));
-      restore = withReference(req, job.own);
-      const r = runScenario(loadScenario(job.file));
+      const r = runThreshold(req, job);
       const value = figureOf(r, job.figure);
       const scenario = { ok: r.ok === true, failures: strings(r.failures), audit: strings(r.audit), value };
       result = { type: "result", key, status: scenario.ok ? "passed" : "failed", message: "", logs, scenario };
     } catch (e) {
       const scenario = { ok: false, failures: [cut(describeError(e))], audit: [], value: null };
       result = { type: "result", key, status: "failed", message: cut(describeError(e)), logs, scenario };
-    } finally {
-      restore();
     }
     const limit = sandbox?.limitHit ?? null;
     if (limit !== null) {
@@ -215,8 +213,58 @@ async function run(req: RunRequest): Promise<void> {
       const scenario = { ok: false, failures: [limit.message], audit: [], value: null };
       result = { type: "result", key, status: "failed", message: limit.message, logs, scenario, limit: limitOf(limit) };
     }
+    const steps = sandbox?.steps ?? 0;
+    // whether the figure lost points is the parent's to say: the difference goes with every threshold's result
+    const difference = limit === null ? await differenceOf(req, key, (onStep) => runThreshold(req, job, onStep)) : null;
     await macrotask();
-    send({ ...result, steps: sandbox?.steps ?? 0 } as WorkerMessage);
+    send({ ...result, steps, ...(difference !== null ? { difference } : {}) } as WorkerMessage);
+  }
+}
+
+/** Runs threshold `job`'s scenario, its part's edit points the student's and the others the reference's. */
+function runThreshold(req: RunRequest, job: ScenarioJob, onStep?: (ctx: StepContext) => void): ScenarioResult {
+  const { loadScenario } = require(path.join(kit, "src", "scenario", "parse.js"));
+  const { runScenario } = require(path.join(kit, "src", "scenario", "run.js"));
+  const restore = withReference(req, job.own);
+  try {
+    return runScenario(loadScenario(job.file), onStep === undefined ? {} : { onStep });
+  } finally {
+    restore();
+  }
+}
+
+/**
+ * Where unit `key`'s run on the submission first differs from the same run
+ * on the reference's edit points (grader/difference): `rerun` runs it again,
+ * twice, seeded as the unit was; what those runs print or leave behind is
+ * not the unit's. Null when it cannot tell (no reference, a run that throws).
+ */
+async function differenceOf(
+  req: RunRequest,
+  key: string,
+  rerun: (onStep: (ctx: StepContext) => void) => unknown,
+): Promise<Difference | null> {
+  if (req.reference === null || sandbox === null) return null;
+  const kept = { logs, printed, stray };
+  try {
+    const slots = req.editPoints
+      .filter((p) => req.studentFiles.includes(p.file))
+      .map((p) => ({ module: sandbox!.exports(p.file), name: p.function }));
+    const reference = require(req.reference) as Record<string, unknown>;
+    const lab = labKernelAt(path.join(kit, "src"));
+    return await explainRun(
+      (onStep) => {
+        reseed(key, req.seed);
+        return rerun(onStep);
+      },
+      { lab, slots, reference },
+    );
+  } catch {
+    return null; // the explanation is extra: an error in it costs the unit nothing
+  } finally {
+    logs = kept.logs;
+    printed = kept.printed;
+    stray = kept.stray;
   }
 }
 
@@ -292,12 +340,17 @@ export function macrotask(): Promise<void> {
 function start(key: string, seed: number): void {
   logs = "";
   stray = [];
-  Math.random = seededRandom(`${seed}:${key}`);
-  sandbox?.startUnit(Math.floor(Math.random() * 2 ** 32));
+  reseed(key, seed);
   send({ type: "start", key });
 }
 
-function finish(end: TestEnd): void {
+// Math.random and the sandbox seeded for unit `key`, as every run of it is.
+function reseed(key: string, seed: number): void {
+  Math.random = seededRandom(`${seed}:${key}`);
+  sandbox?.startUnit(Math.floor(Math.random() * 2 ** 32));
+}
+
+async function finish(end: TestEnd, req: RunRequest): Promise<void> {
   const limit = sandbox?.limitHit ?? null;
   if (limit !== null) {
     // the unit ran out of a budget: it fails so, whatever the test or the kernel caught on the way
@@ -316,7 +369,12 @@ function finish(end: TestEnd): void {
   const errors = [...end.errors, ...stray];
   const status = end.status === "passed" && errors.length > 0 ? "failed" : end.status;
   const message = cut(errors.map(describeError).join("\n\n"));
-  send({ type: "result", key: end.key, status, message, logs, steps: sandbox?.steps ?? 0 });
+  const steps = sandbox?.steps ?? 0;
+  // a test that ran out of time is not run again (twice more)
+  const rerun = end.errors.some((e) => e instanceof TimedOut) ? undefined : end.rerun;
+  const difference =
+    status === "failed" && rerun !== undefined ? await differenceOf(req, end.key, () => rerun()) : null;
+  send({ type: "result", key: end.key, status, message, logs, steps, ...(difference !== null ? { difference } : {}) });
 }
 
 // What running this submission cost: the sandbox's account and this process's CPU time since `cpu0`.

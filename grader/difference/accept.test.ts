@@ -1,3 +1,4 @@
+import { checkMessage } from "../run";
 import { acceptDifference } from "./accept";
 import { ONE_OF_EACH } from "./_samples";
 
@@ -13,5 +14,18 @@ describe("acceptDifference", () => {
     expect(acceptDifference({ ...flags, expected: "r--" })).toBeNull();
     expect(acceptDifference({ ...flags, at: { kind: "step", step: { path: "x".repeat(201), text: "" } } })).toBeNull();
     expect(acceptDifference("pte-flags")).toBeNull();
+  });
+});
+
+describe("checkMessage", () => {
+  const result = { type: "result", key: "partA.hidden.test.js › A1 x", status: "failed", message: "", logs: "" };
+
+  it("keeps the difference of a worker's result", () => {
+    const d = ONE_OF_EACH[0]!;
+    expect(checkMessage({ ...result, difference: d })).toEqual({ ...result, difference: d });
+  });
+
+  it("refuses a result whose difference is not one", () => {
+    expect(checkMessage({ ...result, difference: { kind: "refcount" } })).toBe("a message of a kind it does not send");
   });
 });
