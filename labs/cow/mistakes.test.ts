@@ -25,11 +25,11 @@ function key(m: Mistake): string {
   return `${m.part}-${m.id}`;
 }
 
-/** The mistake as edits of the solution's files (grader/_variants.ts), its imports added to the one from "./defs". */
+/** The mistake as edits of the solution's files (grader/_variants.ts), its imports added to the first (the one from "./defs"). */
 function editsOf(m: Mistake): Edit[] {
   const file = FILE_OF[m.part];
   const names = (m.imports ?? []).map((n) => `  ${n},\n`).join("");
-  const imports = names === "" ? [] : [{ file, from: '} from "./defs";', to: `${names}} from "./defs";` }];
+  const imports = names === "" ? [] : [{ file, from: "import {", to: `import {\n${names}` }];
   return [...m.edits.map((e) => ({ file, ...e })), ...imports];
 }
 

@@ -204,6 +204,20 @@ const PART_B: readonly Mistake[] = [
     edits: [{ from: "(PTE_FLAGS(pte) | PTE_W) & ~PTE_COW", to: "PTE_FLAGS(pte) | PTE_W" }],
   },
   {
+    id: "reuse-leaves-cow-set",
+    part: "B",
+    mistake: "The reuse path makes the page writable but leaves PTE_COW set (the copy path clears it).",
+    edits: [
+      { from: "    writePte(ptep, PA2PTE(pa) | flags);\n", to: "    writePte(ptep, PA2PTE(pa) | flags | PTE_COW);\n" },
+    ],
+  },
+  {
+    id: "copy-not-mapped",
+    part: "B",
+    mistake: "The frame is copied, but the PTE is made writable on the old, shared frame.",
+    edits: [{ from: "    writePte(ptep, PA2PTE(copy) | flags);\n", to: "    writePte(ptep, PA2PTE(pa) | flags);\n" }],
+  },
+  {
     id: "no-sfence",
     part: "B",
     mistake: "The PTE changes but the old translation is never fenced.",
@@ -401,6 +415,24 @@ const PART_C: readonly Mistake[] = [
     part: "C",
     mistake: "The walk of the root stops one entry early: the last table, the stack's, leaks.",
     edits: [{ from: "of validPtes(root)) {", to: "of validPtes(root).slice(0, -1)) {" }],
+  },
+  {
+    id: "frame-zero-not-freed",
+    part: "C",
+    mistake:
+      "The teardown drops each page's reference itself and skips a frame at physical address 0, taking it for no frame.",
+    edits: [
+      {
+        from: UNMAP,
+        to:
+          "  for (const va of mappedPages(pagetable)) {\n" +
+          "    const f = PTE2PA(readPte(walk(pagetable, va, false)!));\n" +
+          "    if (f) kfree(f);\n" +
+          "    uvmunmap(pagetable, va, 1, false);\n" +
+          "  }\n",
+      },
+    ],
+    imports: ["readPte", "walk"],
   },
 ];
 
