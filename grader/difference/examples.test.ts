@@ -1,14 +1,15 @@
 // Each example mistake (examples/submissions/*, but the reference and the
-// starter) graded once, in one batch shared by every assertion: the items
+// starter) graded once per test run (the shared batch of the examples): the items
 // it loses carry the difference that names its mistake, and the hint a
 // student reads says it, with flags named and addresses in hex for an item
 // shown in full, and only the kind of thing for a hidden one.
 
-import { readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { BatchOutcome, gradeBatch } from "../grade";
 import { ScoredItem, SubmissionResult } from "../model";
-import { LAB, ROOT, scratch } from "../test-support/fixtures";
+import { mdInline } from "../report/_text";
+import { ROOT } from "../test-support/fixtures";
+import { SharedBatch, gradedExamples } from "../test-support/shared-batch";
 import { STUDENT, itemView } from "../visibility";
 import type { DifferenceKind } from "./difference";
 import { describeDifference, describeKind } from "./describe";
@@ -43,19 +44,15 @@ const mistakes = readdirSync(EXAMPLES, { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 
-let batch: BatchOutcome;
+let batch: SharedBatch;
 
 beforeAll(async () => {
-  const work = scratch("differences");
-  batch = await gradeBatch(
-    mistakes.map((m) => path.join(EXAMPLES, m)),
-    { lab: "cow", labDir: LAB.dir, out: path.join(work, "out"), jobs: 2, reports: false },
-  );
-  writeHints(batch.results);
+  batch = await gradedExamples(); // graded once per test run, shared with the other files that read it
+  writeHints(batch.outcome.results.filter((r) => mistakes.includes(r.id)));
 });
 
 function resultOf(id: string): SubmissionResult {
-  const r = batch.results.find((x) => x.id === id);
+  const r = batch.outcome.results.find((x) => x.id === id);
   if (r === undefined) throw new Error(`no result for ${id}`);
   return r;
 }
@@ -107,6 +104,16 @@ describe.each(Object.entries(CAUSES))("%s", (id, cause) => {
         expect({ id: item.id, hint: seen.hint }).toEqual({ id: item.id, hint: describeKind(cause.kind) });
         expect(seen.hint).not.toContain(item.title);
       }
+    }
+  });
+
+  test("its report (the student's, report.md) carries each of those hints", () => {
+    const report = readFileSync(path.join(batch.out, id, "report.md"), "utf8");
+    for (const item of own().filter((i) => i.difference !== undefined)) {
+      const hint = itemView(item, STUDENT).hint;
+      // a table cell escapes Markdown's characters (steps[3] is steps\\[3\\])
+      const shown = report.includes(hint) || report.includes(mdInline(hint));
+      expect({ id: item.id, shown }).toEqual({ id: item.id, shown: true });
     }
   });
 });
