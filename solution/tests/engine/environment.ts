@@ -5,6 +5,7 @@
 // setup.ts installed in the test file runs it again in the engine.
 
 import { TestEnvironment } from "jest-environment-node";
+import { panicInTest } from "../support/_kernel-panic";
 import { notWrittenYet } from "../support/_not-written";
 import { AGREEMENT, Agreement, CircusTest, ENGINE_HOST } from "./_bridge";
 import { EditPoint, loadGrading } from "./_grading";
@@ -27,18 +28,19 @@ export default class EngineEnvironment extends TestEnvironment {
 
   /** Jest's runner calls this at each step of a test, and waits for it. */
   async handleTestEvent(event: { name: string; test?: CircusTest }, state: { testTimeout: number }): Promise<void> {
-    if (event.name === "test_done" && event.test !== undefined) this.#stubsToWaiting(event.test);
+    if (event.name === "test_done" && event.test !== undefined) this.#inStudentTerms(event.test);
     if (event.name !== "test_fn_success" || event.test === undefined) return;
     const agreement = (this.global as Record<symbol, unknown>)[AGREEMENT] as Agreement | undefined;
     await agreement?.afterNodePass(event.test, state.testTimeout);
   }
 
-  // A test that reached a stub fails with one line naming it (tests/support/_not-written.ts).
-  #stubsToWaiting(test: CircusTest): void {
+  // A test that reached a stub fails with one line naming it (tests/support/_not-written.ts), and
+  // one that hit a kernel panic with a sentence saying so (tests/support/_kernel-panic.ts).
+  #inStudentTerms(test: CircusTest): void {
     test.errors.forEach((entry, i) => {
       const error = Array.isArray(entry) ? entry[0] : entry; // Jest keeps [error, asyncError] pairs
-      const waiting = notWrittenYet(error, this.#editPoints, this.#root);
-      if (waiting !== null) test.errors[i] = waiting;
+      const said = notWrittenYet(error, this.#editPoints, this.#root) ?? panicInTest(error);
+      if (said !== null) test.errors[i] = said;
     });
   }
 }

@@ -195,6 +195,15 @@ function whyOtherBytes(p: Proc, va: number, frame: number): string {
   if (krefcnt(frame * PGSIZE) === 0) return `0x6b is the junk a freed frame is filled with. ${refsAdvice(frame)}`;
   const sharers = allprocs().filter((q) => q !== p && q.pagetable !== null && frameOf(q, va) === frame);
   if (sharers.length === 0) return "";
+  const refs = krefcnt(frame * PGSIZE);
+  const mappers = mappersOf(frame).length;
+  if (refs < mappers) {
+    return (
+      `It shares frame ${frame} with pid ${list(sharers.map((q) => String(q.pid)))}, but the frame's reference count ` +
+      `is ${refs} for ${mappers} PTEs: a write fault took the writer for the last sharer and reused the frame ` +
+      `instead of copying it. uvmcopy() must add one reference (krefinc) for each page it maps in the child.`
+    );
+  }
   const writable = [p, ...sharers].filter((q) => pteOf(q, va) & PTE_W);
   const with_ = `It shares the frame with pid ${list(sharers.map((q) => String(q.pid)))}, and a store by one reached the other`;
   if (writable.length > 0) {
@@ -257,7 +266,7 @@ function toBeKilledBy(s: Store, signal: "SIGSEGV" | "SIGKILL"): Result {
     const how =
       first === undefined
         ? `without a fault: its PTE was ${was}, writable`
-        : `after a fault on a PTE that was ${was}, which the kernel resolved by ${first.resolution}`;
+        : `after a fault on a PTE that was ${was}, which the kernel resolved (${resolutionText(first)})`;
     const cow =
       s.pteBefore & PTE_COW && !(s.pteBefore & PTE_W)
         ? " A read-only page that was never writable must not be COW (uvmcopy())."
@@ -392,11 +401,17 @@ function toUndoTheCopy({ parent, child, result }: { parent: Proc; child: number;
   return fail(`uvmcopy() ran out of frames for the child's page tables (mappages() returned -1). ${said.join(" ")}`);
 }
 
+const AUDIT_LEGEND =
+  "Who keeps what: uvmcopy() adds a reference per page it maps in the child and leaves no shared page writable; " +
+  "cowfault() drops the old frame's reference after a copy and clears PTE_COW where it sets PTE_W; uvmfree() drops " +
+  "each mapping's reference and frees the page-table pages.";
+
 /** expect("kernel").toLeakNothing(): the audit finds no broken invariant. */
 function toLeakNothing(_kernel: unknown): Result {
   const problems = audit();
   if (problems.length === 0) return pass("the audit found nothing wrong");
-  return fail(`The kernel's memory bookkeeping is wrong:\n  - ${problems.join("\n  - ")}`);
+  const sentences = problems.map((p) => (p.endsWith(".") ? p : `${p}.`));
+  return fail(`The kernel's memory bookkeeping is wrong:\n  - ${sentences.join("\n  - ")}\n${AUDIT_LEGEND}`);
 }
 
 /** "a", "a and b", "a, b and c". */
