@@ -128,7 +128,7 @@ function hintText(p: PartScore, failed: readonly ScoredItem[], anyFailed: boolea
 }
 
 /** A part's line in the overview: its total, then its tests' and its thresholds' shares. */
-export function partLine(p: PartScore): string {
+function partLine(p: PartScore): string {
   const share = (what: string, x: { score: number; maxScore: number }) =>
     x.maxScore === 0 ? [] : [`${what} ${x.score} / ${x.maxScore}`];
   const shares = [...share("tests", p.tests), ...share("thresholds", p.thresholds)];
