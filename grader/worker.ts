@@ -207,6 +207,7 @@ async function run(req: RunRequest): Promise<void> {
       const scenario = { ok: false, failures: [cut(describeError(e))], audit: [], value: null };
       result = { type: "result", key, status: "failed", message: cut(describeError(e)), logs, scenario };
     }
+    await macrotask(); // the promise callbacks its code queued run first, on the scenario's budget
     const limit = sandbox?.limitHit ?? null;
     if (limit !== null) {
       // a budget ran out, whatever the kernel made of it: the figure counts for nothing

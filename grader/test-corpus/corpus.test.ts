@@ -255,6 +255,8 @@ describe("code", () => {
     onlyC("promise-loop");
     expect(item("promise-loop", "C1")).toMatchObject({ score: 0, passed: false });
     expect(C1("promise-loop")).toMatch(/endless loop/);
+    // the same items as the plain endless loop, thresholds included: the callbacks run within their unit
+    expect(lost("promise-loop")).toEqual(lost("loops-forever"));
   });
 
   test("allocating without end (arrays, strings, buffers) fails its own test and nothing else, and is stopped", () => {
