@@ -36,10 +36,12 @@ function cachedTypeErrors(root, cacheDir) {
   return errors;
 }
 
-// A hash of what the check reads from the project: tsconfig.json, grading.json and every file under src/.
+// A hash of what the check reads from the project: tsconfig.json, grading.json, the installed
+// versions (package-lock.json) and every file under src/.
 function keyOf(root) {
   const hash = crypto.createHash("sha256").update(root);
-  const files = ["tsconfig.json", path.join("tests", "engine", "grading.json"), ...filesUnder(root, "src")];
+  const lock = fs.existsSync(path.join(root, "package-lock.json")) ? ["package-lock.json"] : [];
+  const files = ["tsconfig.json", ...lock, path.join("tests", "engine", "grading.json"), ...filesUnder(root, "src")];
   for (const rel of files) hash.update(`\0${rel}\0`).update(fs.readFileSync(path.join(root, rel)));
   return hash.digest("hex");
 }

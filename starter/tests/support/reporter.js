@@ -20,6 +20,13 @@ class StudentReporter {
     this.failedTypeCheck = false;
   }
 
+  // A new run (jest --watch runs again in the same reporter): nothing from the last one.
+  onRunStart() {
+    this.files = [];
+    this.typeCheck = null;
+    this.failedTypeCheck = false;
+  }
+
   // The type check starts with the first test file, whose project names Jest's cache folder.
   onTestFileStart(test) {
     this.typeCheck ??= runTypeCheck(this.root, test.context.config.cacheDirectory);
@@ -154,7 +161,8 @@ function totals(files, typeCheck) {
     `${c.waiting} waiting on a function not written yet`,
     ...(notRun > 0 ? [`${notRun} test file${notRun === 1 ? "" : "s"} could not run`] : []),
   ];
-  const types = typeCheck.trouble === null ? `, ${typeCheck.errors.length} type errors` : "";
+  const n = typeCheck.errors.length;
+  const types = typeCheck.trouble === null ? `, ${n} type error${n === 1 ? "" : "s"}` : "";
   return [`Tests: ${parts.join(", ")}, of ${all}${types}.`];
 }
 
