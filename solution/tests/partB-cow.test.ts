@@ -7,15 +7,9 @@ import { peekPte } from "../src/kernel/inspect";
 import { kalloc, krefinc, kfree } from "../src/kernel/kalloc";
 import { walk, writePte } from "../src/kernel/vm";
 import { sfence_vma } from "../src/kernel/hart";
-import { bootMachine, during, fill, fork, frameOf, spawnInit, store } from "./support/harness";
+import { bootMachine, during, fill, forked, frameOf, spawnInit, store } from "./support/harness";
 
 const BSS = 0x15000;
-
-function forked(parent: Proc): Proc {
-  const child = fork(parent);
-  if (child === "ENOMEM") throw new Error("fork returned ENOMEM on a machine with plenty of free frames");
-  return child;
-}
 
 // A parent whose bss page holds 0x11 everywhere, and its child.
 function family(): { parent: Proc; child: Proc } {

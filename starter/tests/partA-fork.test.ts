@@ -6,7 +6,7 @@ import { Proc } from "../src/kernel/index";
 import { kalloc, kfree } from "../src/kernel/kalloc";
 import { uvmcopy } from "../src/kernel/uvmcopy";
 import { uvmcreate } from "../src/kernel/vm";
-import { bootMachine, during, fill, fork, machine, spawnInit, store } from "./support/harness";
+import { bootMachine, during, fill, forked, machine, spawnInit, store } from "./support/harness";
 
 // The default image: text 0x10000-0x13fff, data 0x14000, bss 0x15000,
 // heap from 0x16000, stack page 0x7ffff000.
@@ -14,12 +14,6 @@ const TEXT = 0x10000;
 const DATA = 0x14000;
 const BSS = 0x15000;
 const STACK = 0x7ffff000;
-
-function forked(parent: Proc): Proc {
-  const child = fork(parent);
-  if (child === "ENOMEM") throw new Error("fork returned ENOMEM on a machine with plenty of free frames");
-  return child;
-}
 
 // A parent that has touched its data, bss and stack pages, on a machine of `frames` frames.
 function busyParent(frames?: number): Proc {

@@ -11,13 +11,14 @@ import {
   Proc,
   TraceEvent,
   boot,
+  fork,
+  kfreecount,
   krefcnt,
   peekPte,
   spawn,
   switchTo,
   traceEvents,
 } from "../../src/kernel/index";
-import { kfreecount } from "../../src/kernel/kalloc";
 
 export { fork, exec, exit, wait, sbrk, audit, krefcnt, mappings } from "../../src/kernel/index";
 
@@ -78,12 +79,30 @@ function storing(p: Proc, va: number, length: number, access: () => Store["resul
 
 /** `p` loads `length` bytes at `va`; throws if the load killed it. */
 export function load(p: Proc, va: number, length: number): number[] {
+  const pte = pteOf(p, va);
   switchTo(p);
   const r = machine.load(va, length);
   if (!(r instanceof Uint8Array)) {
-    throw new Error(`pid ${p.pid} was ${r} when it read ${length} bytes at 0x${hex(va)}: ${p.killedBy ?? ""}`);
+    const how = r === "killed" ? `killed by ${p.killedBy}` : r;
+    throw new Error(
+      `pid ${p.pid} was ${how} when it read ${length} byte${length === 1 ? "" : "s"} at 0x${hex(va)} ` +
+        `(its PTE there was 0x${hex(pte)}): a page it maps must stay readable.`,
+    );
   }
   return [...r];
+}
+
+/** `parent`'s child; throws, saying so, when fork fails on a machine with frames to spare. */
+export function forked(parent: Proc): Proc {
+  const free = kfreecount();
+  const child = fork(parent);
+  if (child === "ENOMEM") {
+    throw new Error(
+      `fork(pid ${parent.pid}) returned ENOMEM with ${free} free frames: uvmcopy() returned -1, which it may ` +
+        `only do when mappages() fails for want of a frame.`,
+    );
+  }
+  return child;
 }
 
 /** What changed while `body` ran: each counter's difference, and the kernel's trace events. */
