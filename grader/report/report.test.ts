@@ -1,14 +1,15 @@
 // The report pages as a person sees them: rendered, then loaded in a real
 // headless browser (no console error, pictures and charts drawn, text from
-// a submission shown as text), and written by a real grading batch, graded
-// once for every test here: every example submission (examples/submissions/),
-// a kernel edited to leave the parent writable, and a zip with a long id and
-// long paths. Its pages must fit a 1280- and an 800-pixel window
-// (_layout.ts); every output gives the same per-part totals, adding up to
-// the score; and no student view names a test it hides. Screenshots go to
-// $TMPDIR/oslab-pages/.
+// a submission shown as text), and written by real grading batches: every
+// example submission (examples/submissions/, the batch the whole test run
+// shares, test-support/shared-batch.ts), and a batch of its own holding a
+// kernel edited to leave the parent writable and a zip with a long id and
+// long paths. Their pages must fit a 1280- and an 800-pixel window
+// (_layout.ts); for every example, every output gives the same per-part
+// totals, adding up to the score, and no student view names a test it
+// hides. Screenshots go to $TMPDIR/oslab-pages/.
 
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,6 +22,7 @@ import { GradescopeResults } from "../results";
 import { loadRubric } from "../rubric";
 import { gradingView } from "../../handout/_grading";
 import { makeZip } from "../test-support/archives";
+import { exampleNames, gradedExamples } from "../test-support/shared-batch";
 import {
   ROOT,
   STUDENT_FILES,
@@ -191,13 +193,8 @@ const chrome = browserForTests("the report pages' browser tests");
 const LONG_ID = "a-student-whose-identifier-from-the-course-roster-is-rather-long";
 /** The example that fails the most and has the most pictures: its report is the longest. */
 const WORST = "teardown-frees-shared-frames";
-const EXAMPLES_DIR = path.join(ROOT, "examples", "submissions");
-/** Every example submission: the reference, the starter, one classic mistake each. */
-const EXAMPLES = readdirSync(EXAMPLES_DIR, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name);
-/** The ids the batch grades. */
-const SUBMISSIONS = [...EXAMPLES, "parent-writable", LONG_ID];
+/** The ids the batch of this file's own grades. */
+const OWN = ["parent-writable", LONG_ID];
 
 /** LONG_ID's zip: the reference's files deep in folders, and an entry with a long name that climbs out. */
 function longPathsZip(): Buffer {
@@ -234,28 +231,36 @@ function mdText(md: string): string {
   return pageText(md.replace(/\\([\\`*_[\]|~#+.-])/g, "$1"));
 }
 
-describe("a graded batch", () => {
+describe("graded batches", () => {
   const { labDir } = labUnderTest();
   const klass = path.join(work, "class");
   const out = path.join(work, "out");
+  /** The example submissions, graded once for the whole test run: their folder and ids. */
+  let examples = "";
+  let EXAMPLES: string[] = [];
   beforeAll(async () => {
-    for (const example of EXAMPLES)
-      cpSync(path.join(EXAMPLES_DIR, example), path.join(klass, example), { recursive: true });
     solutionSubmission(path.join(klass, "parent-writable"), [
       { file: "src/kernel/uvmcopy.ts", from: "pte = (pte & ~PTE_W) | PTE_COW;", to: "pte = pte | PTE_COW;" },
     ]);
     writeFileSync(path.join(klass, `${LONG_ID}.zip`), longPathsZip());
+    examples = (await gradedExamples()).out;
+    EXAMPLES = exampleNames();
     await gradeBatch([klass], { lab: "cow", labDir, root: ROOT, out, jobs: 2 });
   });
 
   it("writes each student's report.html and report.md, the instructor's view beside them, and the summary linking to that", () => {
-    const summary = readFileSync(path.join(out, "summary.html"), "utf8");
-    const hrefs = [...summary.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
-    expect([...new Set(hrefs)].sort()).toEqual(SUBMISSIONS.map((id) => `${id}/instructor.html`).sort());
-    for (const id of SUBMISSIONS)
-      for (const file of ["report.html", "report.md", "instructor.html"])
-        expect({ id, file, written: existsSync(path.join(out, id, file)) }).toEqual({ id, file, written: true });
-    expect(readFileSync(path.join(out, "reference", "report.md"), "utf8")).toContain(
+    for (const [dir, ids] of [
+      [out, OWN],
+      [examples, EXAMPLES],
+    ] as const) {
+      const summary = readFileSync(path.join(dir, "summary.html"), "utf8");
+      const hrefs = [...summary.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
+      expect([...new Set(hrefs)].sort()).toEqual(ids.map((id) => `${id}/instructor.html`).sort());
+      for (const id of ids)
+        for (const file of ["report.html", "report.md", "instructor.html"])
+          expect({ id, file, written: existsSync(path.join(dir, id, file)) }).toEqual({ id, file, written: true });
+    }
+    expect(readFileSync(path.join(examples, "reference", "report.md"), "utf8")).toContain(
       "Full marks: every test passed and every threshold earned full credit.",
     );
   });
@@ -267,11 +272,11 @@ describe("a graded batch", () => {
     expect(html).toMatch(
       /on your kernel it is writable, copy-on-write, with 2 references to its frame; on the reference kernel it is read-only, copy-on-write/,
     );
-    expect(readFileSync(path.join(out, "reference", "report.html"), "utf8")).not.toContain("<figure");
+    expect(readFileSync(path.join(examples, "reference", "report.html"), "utf8")).not.toContain("<figure");
   });
 
   it("draws the worst report's pictures once each, the frames it freed while still mapped in red", () => {
-    const html = readFileSync(path.join(out, WORST, "report.html"), "utf8");
+    const html = readFileSync(path.join(examples, WORST, "report.html"), "utf8");
     expect(html).toContain(">ref 0: free</text>");
     const figures = html.match(/<figure class="picture" id="picture-[^"]+">/g) ?? [];
     expect(figures.length).toBeGreaterThan(1);
@@ -294,24 +299,24 @@ describe("a graded batch", () => {
     );
   });
 
-  it("gives every submission the same per-part totals in every output, each part's tests and thresholds adding up to the score", () => {
+  it("gives every example submission the same per-part totals in every output, each part's tests and thresholds adding up to the score", () => {
     const rubric = loadRubric(labDir);
     const parts = rubric.parts.map((p) => p.id);
     const handout = gradingView(rubric, labDir).parts.map((p) => [p.id, Number(p.tests), Number(p.thresholds)]);
-    const summary = readJson<BatchSummary>(path.join(out, "summary.json"));
-    const csv = readFileSync(path.join(out, "grades.csv"), "utf8")
+    const summary = readJson<BatchSummary>(path.join(examples, "summary.json"));
+    const csv = readFileSync(path.join(examples, "grades.csv"), "utf8")
       .trim()
       .split("\n")
       .map((l) => l.split(","));
-    const summaryHtml = readFileSync(path.join(out, "summary.html"), "utf8");
-    for (const id of SUBMISSIONS) {
-      const details = readJson<SubmissionResult>(path.join(out, id, "details.json"));
+    const summaryHtml = readFileSync(path.join(examples, "summary.html"), "utf8");
+    for (const id of EXAMPLES) {
+      const details = readJson<SubmissionResult>(path.join(examples, id, "details.json"));
       const totals = details.parts.map((p) => p.score);
       // the handout's table: each part's tests and thresholds, as the grader counts them
       expect(details.parts.map((p) => [p.id, p.tests.maxScore, p.thresholds.maxScore])).toEqual(handout);
       expect(details.parts.map((p) => round(p.tests.score + p.thresholds.score))).toEqual(totals);
       expect({ id, sum: round(totals.reduce((a, b) => a + b, 0)) }).toEqual({ id, sum: details.score });
-      const results = readJson<GradescopeResults>(path.join(out, id, "results.json"));
+      const results = readJson<GradescopeResults>(path.join(examples, id, "results.json"));
       expect({
         id,
         results: results.score,
@@ -321,12 +326,12 @@ describe("a graded batch", () => {
         results: details.score,
         lines: totals,
       });
-      const md = readFileSync(path.join(out, id, "report.md"), "utf8");
+      const md = readFileSync(path.join(examples, id, "report.md"), "utf8");
       expect({ id, md: partsIn(md, new RegExp(`^\\| (${parts.join("|")}) .* \\| ([\\d.]+) / [\\d.]+ \\|$`)) }).toEqual({
         id,
         md: totals,
       });
-      const html = readFileSync(path.join(out, id, "report.html"), "utf8");
+      const html = readFileSync(path.join(examples, id, "report.html"), "utf8");
       const htmlParts = [
         ...html.matchAll(
           /<tr><td><span class="id">(\w+)<\/span>.*?<td class="num">([\d.]+) \/ [\d.]+<\/td><td><span class="bar/g,
@@ -354,13 +359,13 @@ describe("a graded batch", () => {
     const unseen = [...rubric.tests, ...rubric.thresholds].filter((i) => i.visibility !== "visible");
     expect(unseen.length).toBeGreaterThan(0);
     let instructorNamed = 0;
-    for (const id of SUBMISSIONS) {
-      const results = readJson<GradescopeResults>(path.join(out, id, "results.json"));
+    for (const id of EXAMPLES) {
+      const results = readJson<GradescopeResults>(path.join(examples, id, "results.json"));
       // what Gradescope shows a student: the overview and the entries that are visible
       const shown = results.tests.filter((t) => t.visibility === "visible");
       const views = {
-        "report.html": pageText(readFileSync(path.join(out, id, "report.html"), "utf8")),
-        "report.md": mdText(readFileSync(path.join(out, id, "report.md"), "utf8")),
+        "report.html": pageText(readFileSync(path.join(examples, id, "report.html"), "utf8")),
+        "report.md": mdText(readFileSync(path.join(examples, id, "report.md"), "utf8")),
         "results.json": [results.output, ...shown.flatMap((t) => [t.name, t.output])].join("\n"),
       };
       for (const [view, text] of Object.entries(views))
@@ -371,7 +376,7 @@ describe("a graded batch", () => {
             item: item.id,
             named: false,
           });
-      const instructor = pageText(readFileSync(path.join(out, id, "instructor.html"), "utf8"));
+      const instructor = pageText(readFileSync(path.join(examples, id, "instructor.html"), "utf8"));
       instructorNamed += unseen.filter((i) => instructor.includes(i.title)).length;
     }
     // the same check finds the titles where they belong
@@ -383,14 +388,15 @@ describe("a graded batch", () => {
     async () => {
       // the summary, the longest reports (the student's and the instructor's), the long id, a picture, the extremes
       const files = [
-        "summary.html",
-        `${WORST}/report.html`,
-        `${WORST}/instructor.html`,
-        `${LONG_ID}/report.html`,
-        "parent-writable/report.html",
-        "reference/report.html",
-        "starter/report.html",
-      ];
+        ["summary.html", out],
+        [`${LONG_ID}/report.html`, out],
+        ["parent-writable/report.html", out],
+        ["summary.html", examples],
+        [`${WORST}/report.html`, examples],
+        [`${WORST}/instructor.html`, examples],
+        ["reference/report.html", examples],
+        ["starter/report.html", examples],
+      ].map(([file, dir]) => ({ file: `${dir === out ? "own" : "examples"}/${file!}`, full: path.join(dir!, file!) }));
       const shots = path.join(os.tmpdir(), "oslab-pages");
       mkdirSync(shots, { recursive: true });
       const browser = await launchBrowser({ executable: chrome! });
@@ -399,11 +405,14 @@ describe("a graded batch", () => {
           const page = await browser.newPage();
           await page.setViewportSize({ width, height: 800 });
           const problems = pageProblems(page);
-          for (const file of files) {
-            await page.goto(pathToFileURL(path.join(out, file)).href);
+          for (const { file, full } of files) {
+            await page.goto(pathToFileURL(full).href);
             const layout = await layoutProblems(page);
             expect({ file, width, layout, problems }).toEqual({ file, width, layout: [], problems: [] });
-            await page.screenshot({ path: path.join(shots, `${width}-${file.replace("/", "-")}.png`), fullPage: true });
+            await page.screenshot({
+              path: path.join(shots, `${width}-${file.replace(/\//g, "-")}.png`),
+              fullPage: true,
+            });
           }
           await page.close();
         }
