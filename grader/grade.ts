@@ -159,6 +159,7 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
     entry: kit.workerEntry,
     memoryMb: limits.memoryMb,
     warm: jobs,
+    expected: sources.length + (options.baseline === undefined ? 1 : 0), // each submission, and the reference's run
     reaper,
     isolation,
     read: [kit.cacheDir],
@@ -333,7 +334,11 @@ export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Pro
           ? null
           : await runSubmission(
               shared.pool,
-              { ...runRequestOf(kit, ws.dir, shared.seed, run.uncompiled), skip: run.skip },
+              {
+                ...runRequestOf(kit, ws.dir, shared.seed, run.uncompiled),
+                skip: run.skip,
+                referenceFigures: shared.baseline.figures,
+              },
               run.plan,
               limitsOf(kit),
             );

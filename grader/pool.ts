@@ -16,6 +16,12 @@ export interface PoolOptions {
   readonly memoryMb: number;
   /** Workers kept ready beyond those in use. */
   readonly warm: number;
+  /**
+   * How many workers the pool will be asked for, when the caller knows
+   * (a batch: its submissions and the reference's run): no spare is forked
+   * that no request would use. A take past it still gets a worker, forked then.
+   */
+  readonly expected?: number;
   /** Kills the workers if the grader dies first. */
   readonly reaper?: Reaper;
   /**
@@ -89,6 +95,8 @@ export class WorkerPool {
   #broken: Error | null = null;
   /** Workers forked so far. */
   forked = 0;
+  /** Workers handed out so far. */
+  #taken = 0;
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -98,6 +106,7 @@ export class WorkerPool {
   /** A ready worker, for one request; forks a replacement in the background. */
   take(): Promise<Worker> {
     if (this.#broken !== null) return Promise.reject(this.#broken);
+    this.#taken++;
     const w = this.#ready.shift();
     if (w !== undefined) {
       this.#spawn();
@@ -115,7 +124,8 @@ export class WorkerPool {
   }
 
   #spawn(): void {
-    if (this.#closed || this.#ready.length + this.#starting.size >= this.#options.warm + this.#waiters.length) return;
+    const spares = Math.max(0, Math.min(this.#options.warm, (this.#options.expected ?? Infinity) - this.#taken));
+    if (this.#closed || this.#ready.length + this.#starting.size >= spares + this.#waiters.length) return;
     const starting = this.#start();
     this.#starting.add(starting);
     void starting.then((w) => {
