@@ -1,7 +1,7 @@
 // Part B: the copy-on-write fault handler (src/kernel/cow.ts).
 // Run this part alone with `npm test -- partB`.
 
-import { PGSIZE, PA2PTE, PTE2PA, PTE_COW, PTE_R, PTE_U, PTE_V } from "../src/hw/riscv";
+import { PGSIZE, PTE2PA, PTE_COW, PTE_W } from "../src/hw/riscv";
 import { Proc } from "../src/kernel/index";
 import { peekPte } from "../src/kernel/inspect";
 import { kalloc, krefinc, kfree } from "../src/kernel/kalloc";
@@ -19,14 +19,15 @@ function family(): { parent: Proc; child: Proc } {
   return { parent, child: forked(parent) };
 }
 
-// Makes p's own writable page at va copy-on-write by hand, as fork would,
-// so that the handler can be tested without part A; returns its frame's address.
+// Makes p's own writable page at va copy-on-write by hand, as fork would
+// (PTE_W cleared, PTE_COW set, the A and D bits kept), so that the handler
+// can be tested without part A; returns its frame's address.
 function makeCow(p: Proc, va: number): number {
   const ptep = walk(p.pagetable!, va, false)!;
-  const pa = PTE2PA(peekPte(p.pagetable!, va));
-  writePte(ptep, PA2PTE(pa) | PTE_R | PTE_U | PTE_V | PTE_COW);
+  const pte = peekPte(p.pagetable!, va);
+  writePte(ptep, (pte & ~PTE_W) | PTE_COW);
   sfence_vma(va, p.asid);
-  return pa;
+  return PTE2PA(pte);
 }
 
 // A process whose bss page holds 0x22 everywhere and is COW, with one reference.
@@ -56,7 +57,7 @@ test("a write to a COW page whose frame has one reference makes it writable agai
 
 test("the reuse fences the old translation too: a page read before the write can be written after", () => {
   const p = cowPage();
-  expect(p).toRead(BSS, [0x22]); // the TLB now caches the read-only translation
+  expect(p).toRead(BSS, [0x22]); // the TLB now caches the read-only translation, D set: no walk on a store
   expect(store(p, BSS, [0x34])).toComplete();
   expect(p).toRead(BSS, [0x34, 0x22]);
 });
