@@ -334,11 +334,7 @@ export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Pro
           ? null
           : await runSubmission(
               shared.pool,
-              {
-                ...runRequestOf(kit, ws.dir, shared.seed, run.uncompiled),
-                skip: run.skip,
-                referenceFigures: shared.baseline.figures,
-              },
+              { ...runRequestOf(kit, ws.dir, shared.seed, run.uncompiled), skip: run.skip },
               run.plan,
               limitsOf(kit),
             );
