@@ -45,6 +45,8 @@ export async function runAutograder(root: string): Promise<number> {
     const hints = hintOptions(loadRubric(path.join(source, "labs", config.lab)), root, r);
     writeAtomic(results, JSON.stringify(gradescopeResults(r, hints), null, 2) + "\n");
     process.stdout.write(`oslab autograder: ${r.score} / ${r.maxScore} (isolation: ${r.isolation ?? "none"})\n`);
+    // the student reads "your instructor has been told": Gradescope shows the instructor this output
+    if (r.graderError !== undefined) process.stdout.write(`oslab autograder: grader error: ${r.graderError}\n`);
     return 0;
   } catch (e) {
     // Gradescope shows the student nothing without results.json: say what happened

@@ -5,7 +5,7 @@
 // runs in all, the reference's and one mistake's.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import yauzl from "yauzl";
@@ -17,7 +17,10 @@ import { LAB, ROOT, labUnderTest, readJson, scratch } from "./test-support/fixtu
 
 jest.setTimeout(900_000);
 
+// passable by all (mkdtemp makes it 700): without bubblewrap, the grader runs student code as an
+// unprivileged user, who must reach <root>/source as on Gradescope, where /autograder is 755
 const work = scratch("gradescope");
+chmodSync(work, 0o755);
 const zipFile = path.join(work, "autograder.zip");
 const root = path.join(work, "autograder");
 const stubs = path.join(work, "stubs");
@@ -188,6 +191,24 @@ describe("in a folder laid out like /autograder", () => {
     expect(r.tests.filter((t) => t.status !== "passed")).toEqual([]);
     expect(r.score).toBe(items.reduce((s, t) => s + t.max_score, 0));
     expect(r.extra_data.hintsShown).toBe(false);
+  });
+
+  test("a grader failure is told to the instructor in run_autograder's output, and to the student as not their fault", () => {
+    process.env.OSLAB_GRADER_FAULT = "score:submission";
+    let stdout: string;
+    try {
+      rmSync(path.join(root, "submission"), { recursive: true, force: true });
+      cpSync(path.join(ROOT, "examples", "submissions", "reference"), path.join(root, "submission"), {
+        recursive: true,
+      });
+      stdout = run("run_autograder");
+    } finally {
+      delete process.env.OSLAB_GRADER_FAULT;
+    }
+    const r = readJson<GradescopeResults>(path.join(root, "results", "results.json"));
+    expect(r.extra_data.status).toBe("grader-error");
+    expect(r.output).toContain("this is not your fault");
+    expect(stdout).toMatch(/oslab autograder: grader error: .*Injected grader fault \(OSLAB_GRADER_FAULT\)/s);
   });
 
   test("a mistake's hidden hints reach the student under release tokens: a grader failure and later submissions do not count", () => {
