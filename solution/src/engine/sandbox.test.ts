@@ -184,6 +184,24 @@ export function f(): number {
     expect(s.limitHit).toBeNull();
   });
 
+  test("a sandbox that ran out of memory frees it when the call is over: another on the same instance has room", async () => {
+    const quickjs = await newQuickJS();
+    const options = {
+      defs,
+      pureSource: PURE,
+      files: [{ rel: "src/kernel/cow.ts", js: compile(keeps("new Array(1 << 20).fill(7)")) }],
+      limits: MIB32,
+    };
+    const first = new Sandbox(quickjs, options);
+    first.startUnit(1);
+    expect(first.exports("src/kernel/cow.ts").f as () => void).toThrow(EngineLimit);
+    expect(first.limitHit?.kind).toBe("memory");
+    const second = new Sandbox(quickjs, options); // as the student's Jest gives each test file its own, on one instance
+    second.startUnit(1);
+    expect((second.exports("src/kernel/cow.ts").g as () => number)()).toBe(1 << 20);
+    expect(second.limitHit).toBeNull();
+  });
+
   test("an instance whose memory already passed a sandbox's limit is refused, saying so", async () => {
     const quickjs = await newQuickJS();
     const options = { defs, pureSource: PURE, files: [{ rel: "src/kernel/cow.ts", js: compile(keeps("[]")) }] };

@@ -260,9 +260,7 @@ export class Sandbox {
 
   /**
    * Runs `call`, a call from the host into the engine; when it is the
-   * outermost and left promise callbacks queued, queues a microtask of the
-   * host's that runs them: they run once the host's stack is empty, as
-   * Node runs the callbacks of code it runs itself, within the same unit.
+   * outermost, then sees to the engine (#afterOutermost).
    */
   #outermost<T>(call: () => T): T {
     this.#depth++;
@@ -270,8 +268,23 @@ export class Sandbox {
       return call();
     } finally {
       this.#depth--;
-      if (this.#depth === 0) this.#jobsSoon();
+      if (this.#depth === 0) this.#afterOutermost();
     }
+  }
+
+  /**
+   * Once no call into the engine is under way: an engine out of memory (its
+   * heap full of what the code kept) or left with callbacks it may not run
+   * (out of steps) is thrown away at once, its memory free for whatever
+   * else shares the instance; else the promise callbacks queued run in a
+   * microtask of the host's, once its stack is empty, as Node runs the
+   * callbacks of code it runs itself, within the same unit.
+   */
+  #afterOutermost(): void {
+    const e = this.#engine;
+    if (e === null) return;
+    if (this.#limit !== null && (this.#limit.kind === "memory" || e.runtime.hasPendingJob())) this.#discard();
+    else this.#jobsSoon();
   }
 
   #jobsSoon(): void {
@@ -287,6 +300,8 @@ export class Sandbox {
         this.#runJobs();
       } catch (err) {
         if (this.#limit === null) throw err; // a budget that ran out is the unit's limitHit
+      } finally {
+        if (this.#depth === 0) this.#afterOutermost();
       }
     });
   }
