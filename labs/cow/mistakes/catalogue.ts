@@ -347,7 +347,7 @@ const PART_C: readonly Mistake[] = [
     id: "level-0-tables-leak",
     part: "C",
     mistake: "The root is freed, but the level-0 tables it points to never are.",
-    edits: [{ from: "      kfree(PTE2PA(pte));\n", to: "" }],
+    edits: [{ from: "      kfree(table);\n", to: "" }],
   },
   {
     id: "root-leaks",
@@ -381,7 +381,7 @@ const PART_C: readonly Mistake[] = [
       { from: UNMAP, to: "" },
       {
         from:
-          "      const leaf = validPtes(PTE2PA(pte))[0];\n" +
+          "      const leaf = validPtes(table)[0];\n" +
           "      if (leaf !== undefined) panic(`freewalk: leaf still mapped at va 0x${hex(base + leaf.index * PGSIZE)}`);\n",
         to: "",
       },

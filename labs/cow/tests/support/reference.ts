@@ -19,6 +19,7 @@ import {
   PTE_V,
   PTE_W,
   PTE2PA,
+  PTESIZE,
   Pagetable,
   isLeaf,
   kalloc,
@@ -99,13 +100,15 @@ export function uvmfree(pagetable: Pagetable): void {
   // (xv6's freewalk, unrolled for Sv32's two levels).
   function freewalk(root: Pagetable): void {
     for (const { index, pte } of validPtes(root)) {
+      const table = PTE2PA(pte);
       // Stryker disable all: the checks of a broken invariant, which no correct kernel trips
       const base = index * 2 ** 22; // the 4 MiB this entry covers
       if (isLeaf(pte)) panic(`freewalk: leaf still mapped at va 0x${hex(base)}`);
-      const leaf = validPtes(PTE2PA(pte))[0];
+      const leaf = validPtes(table)[0];
       if (leaf !== undefined) panic(`freewalk: leaf still mapped at va 0x${hex(base + leaf.index * PGSIZE)}`);
+      writePte(root + index * PTESIZE, 0); // as xv6 does, though the root goes next
       // Stryker restore all
-      kfree(PTE2PA(pte));
+      kfree(table);
     }
     kfree(root);
   }

@@ -1,6 +1,18 @@
 // Lab part C: tearing down a user address space (for exec and exit).
 
-import { PGSIZE, PTE2PA, Pagetable, isLeaf, kfree, mappedPages, panic, uvmunmap, validPtes } from "./defs";
+import {
+  PGSIZE,
+  PTESIZE,
+  PTE2PA,
+  Pagetable,
+  isLeaf,
+  kfree,
+  mappedPages,
+  panic,
+  uvmunmap,
+  validPtes,
+  writePte,
+} from "./defs";
 
 /**
  * Tears down the user address space `pagetable` (xv6's uvmfree). exec calls
@@ -32,13 +44,15 @@ export function uvmfree(pagetable: Pagetable): void {
   // (xv6's freewalk, unrolled for Sv32's two levels).
   function freewalk(root: Pagetable): void {
     for (const { index, pte } of validPtes(root)) {
+      const table = PTE2PA(pte);
       // Stryker disable all: the checks of a broken invariant, which no correct kernel trips
       const base = index * 2 ** 22; // the 4 MiB this entry covers
       if (isLeaf(pte)) panic(`freewalk: leaf still mapped at va 0x${hex(base)}`);
-      const leaf = validPtes(PTE2PA(pte))[0];
+      const leaf = validPtes(table)[0];
       if (leaf !== undefined) panic(`freewalk: leaf still mapped at va 0x${hex(base + leaf.index * PGSIZE)}`);
+      writePte(root + index * PTESIZE, 0); // as xv6 does, though the root goes next
       // Stryker restore all
-      kfree(PTE2PA(pte));
+      kfree(table);
     }
     kfree(root);
   }

@@ -1,6 +1,19 @@
 // Lab part C: tearing down a user address space (for exec and exit).
 
-import { NotImplemented, PGSIZE, PTE2PA, Pagetable, isLeaf, kfree, mappedPages, panic, uvmunmap, validPtes } from "./defs";
+import {
+  NotImplemented,
+  PGSIZE,
+  PTESIZE,
+  PTE2PA,
+  Pagetable,
+  isLeaf,
+  kfree,
+  mappedPages,
+  panic,
+  uvmunmap,
+  validPtes,
+  writePte,
+} from "./defs";
 
 /**
  * Tears down the user address space `pagetable` (xv6's uvmfree). exec calls
