@@ -401,6 +401,9 @@ function toUndoTheCopy({ parent, child, result }: { parent: Proc; child: number;
   return fail(`uvmcopy() ran out of frames for the child's page tables (mappages() returned -1). ${said.join(" ")}`);
 }
 
+/** The audit's problems shown: the first few tell the story, and the page stays readable. */
+const AUDIT_SHOWN = 5;
+
 const AUDIT_LEGEND =
   "Who keeps what: uvmcopy() adds a reference per page it maps in the child and leaves no shared page writable; " +
   "cowfault() drops the old frame's reference after a copy and clears PTE_COW where it sets PTE_W; uvmfree() drops " +
@@ -410,7 +413,9 @@ const AUDIT_LEGEND =
 function toLeakNothing(_kernel: unknown): Result {
   const problems = audit();
   if (problems.length === 0) return pass("the audit found nothing wrong");
-  const sentences = problems.map((p) => (p.endsWith(".") ? p : `${p}.`));
+  const shown = problems.slice(0, AUDIT_SHOWN).map((p) => (p.endsWith(".") ? p : `${p}.`));
+  const more = problems.length - shown.length;
+  const sentences = more > 0 ? [...shown, `and ${more} more like these.`] : shown;
   return fail(`The kernel's memory bookkeeping is wrong:\n  - ${sentences.join("\n  - ")}\n${AUDIT_LEGEND}`);
 }
 

@@ -8,8 +8,8 @@
 export class PanicInTest extends Error {
   constructor(message: string, stack: string) {
     super(
-      `"${message}": the kernel panicked, one of its own checks failing on an invariant your code broke ` +
-        `("at" below names the line in your file that called into the kernel).`,
+      `"${message}": the kernel panicked, one of its own checks failing on an invariant your code broke, ` +
+        `here or earlier ("at" below names the line in your file that called into the kernel).`,
     );
     this.name = "KernelPanic";
     this.stack = `${this.name}: ${this.message}\n${stack.split("\n").slice(1).join("\n")}`;
