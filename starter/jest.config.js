@@ -3,9 +3,15 @@
 // Each test that passes runs once more with your three files in the
 // grader's engine (tests/engine/): see tests/engine/setup.ts.
 // The tests are compiled without a type check (tsconfig.json's
-// isolatedModules), which is faster: `npm test` adds the reporter
-// tests/support/reporter.js, which prints the results and type-checks your
-// three files meanwhile, in a process of its own (package.json's "test").
+// isolatedModules), which is faster; tests/support/reporter.js prints the
+// results and type-checks your three files meanwhile, in a process of its own.
+const fs = require("node:fs");
+
+// Reporters belong to a whole run: this folder's own (`npm test` here) gets
+// the lab's; a run started elsewhere that takes this folder as one of its
+// projects (the kit's) keeps its own.
+const ownRun = fs.realpathSync(process.cwd()) === fs.realpathSync(__dirname);
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "<rootDir>/tests/engine/environment.ts",
@@ -15,4 +21,6 @@ module.exports = {
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json" }],
   },
+  // verbose: false keeps what the tests log for the reporter (verbose Jest prints it at once, a second time)
+  ...(ownRun ? { reporters: ["<rootDir>/tests/support/reporter.js"], verbose: false } : {}),
 };
