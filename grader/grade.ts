@@ -334,7 +334,11 @@ export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Pro
           ? null
           : await runSubmission(
               shared.pool,
-              { ...runRequestOf(kit, ws.dir, shared.seed, run.uncompiled), skip: run.skip },
+              {
+                ...runRequestOf(kit, ws.dir, shared.seed, run.uncompiled),
+                skip: run.skip,
+                referenceFigures: shared.baseline.figures,
+              },
               run.plan,
               limitsOf(kit),
             );

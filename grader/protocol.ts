@@ -53,6 +53,12 @@ export interface RunRequest {
   /** Suite files relative to <kit>/tests, in order. */
   readonly testFiles: readonly string[];
   readonly scenarios: readonly ScenarioJob[];
+  /**
+   * Each threshold's figure on the reference, by id (none on the reference's
+   * own run): a threshold whose figure is worse, or whose scenario did not run
+   * correctly, has its first difference from the reference found.
+   */
+  readonly referenceFigures?: Readonly<Record<string, number>>;
   /** Units already finished (or given up on) in an earlier process. */
   readonly skip: readonly string[];
   readonly stepBudget: number;

@@ -215,11 +215,25 @@ async function run(req: RunRequest): Promise<void> {
       result = { type: "result", key, status: "failed", message: limit.message, logs, scenario, limit: limitOf(limit) };
     }
     const steps = sandbox?.steps ?? 0;
-    // whether the figure lost points is the parent's to say: the difference goes with every threshold's result
-    const difference = limit === null ? await differenceOf(req, key, (onStep) => runThreshold(req, job, onStep)) : null;
+    const difference =
+      limit === null && losesPoints(result, req.referenceFigures?.[job.id])
+        ? await differenceOf(req, key, (onStep) => runThreshold(req, job, onStep))
+        : null;
     await macrotask();
     send({ ...result, steps, ...(difference !== null ? { difference } : {}) } as WorkerMessage);
   }
+}
+
+/**
+ * Whether a threshold's result may cost points, so that why is worth
+ * finding: its scenario did not run correctly, or its figure is above the
+ * reference's. Without the reference's figure (the reference's own run),
+ * nothing is explained.
+ */
+function losesPoints(result: WorkerMessage, reference: number | undefined): boolean {
+  if (reference === undefined || result.type !== "result" || result.scenario === undefined) return false;
+  const sc = result.scenario;
+  return !sc.ok || sc.audit.length > 0 || sc.value === null || sc.value > reference;
 }
 
 /** Runs threshold `job`'s scenario, its part's edit points the student's and the others the reference's. */

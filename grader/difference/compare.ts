@@ -21,22 +21,40 @@ import type {
 
 /** The first difference between `mine` and `reference`, recorded at the same points; null when they agree. */
 export function firstDifference(mine: readonly Checkpoint[], reference: readonly Checkpoint[]): Difference | null {
-  const n = Math.min(mine.length, reference.length);
-  for (let k = 0; k < n; k++) {
-    const m = mine[k]!;
-    const r = reference[k]!;
-    if (!sameWhere(m.where, r.where)) return { kind: "call", at: m.where, expected: r.where };
-    const d = differenceAt(m, r, mine[k - 1] ?? null, reference[k - 1] ?? null);
+  for (let k = 0; k < Math.max(mine.length, reference.length); k++) {
+    const d = differenceAtIndex(mine, reference, k);
     if (d !== null) return d;
   }
-  if (mine.length === reference.length) return null;
-  return { kind: "call", at: mine[n]?.where ?? null, expected: reference[n]?.where ?? null };
+  return null;
 }
 
-/** Whether two checkpoints were taken at the same point of the run. */
+/**
+ * How the two runs differ at their k-th checkpoints (the earlier ones
+ * agreeing): a call the other run did not make (one run has no k-th), or
+ * what differs there; null when they agree.
+ */
+export function differenceAtIndex(
+  mine: readonly Checkpoint[],
+  reference: readonly Checkpoint[],
+  k: number,
+): Difference | null {
+  const m = mine[k];
+  const r = reference[k];
+  if (m === undefined || r === undefined || !sameWhere(m.where, r.where))
+    return m === undefined && r === undefined
+      ? null
+      : { kind: "call", at: m?.where ?? null, expected: r?.where ?? null };
+  return differenceAt(m, r, mine[k - 1] ?? null, reference[k - 1] ?? null);
+}
+
+/**
+ * Whether two checkpoints were taken at the same point of the run. A call's
+ * step is not compared: it is known only once the step ends, and the steps'
+ * own checkpoints are.
+ */
 export function sameWhere(a: Where, b: Where): boolean {
   if (a.kind === "call" && b.kind === "call")
-    return a.fn === b.fn && a.va === b.va && a.process?.pid === b.process?.pid && a.step?.path === b.step?.path;
+    return a.fn === b.fn && a.va === b.va && a.process?.pid === b.process?.pid;
   if (a.kind === "step" && b.kind === "step") return a.step.path === b.step.path;
   return a.kind === b.kind;
 }

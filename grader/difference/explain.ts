@@ -39,19 +39,25 @@ export type Rerun = (onStep: (ctx: StepContext) => void) => unknown;
 export async function explainRun(rerun: Rerun, options: ExplainOptions): Promise<Difference | null> {
   const mine = await record(rerun, options, null);
   if (mine === null) return null;
-  const theirs = await record(rerun, options, options.reference);
+  // the reference's run is compared as it goes, and stops at the first difference
+  const theirs = await record(rerun, options, { reference: options.reference, against: mine.checkpoints });
   if (theirs === null) return null;
-  const d = firstDifference(mine.checkpoints, theirs.checkpoints);
+  const d = theirs.found ?? firstDifference(mine.checkpoints, theirs.checkpoints);
   return d === null ? null : named(d, mine.names);
 }
 
-/** The run recorded with each slot wrapped (and replaced by `reference`'s function when given); null when broken. */
+/**
+ * The run recorded with each slot wrapped: the submission's functions, or
+ * `other.reference`'s, compared with `other.against` as it goes. Null when it
+ * cannot be compared.
+ */
 async function record(
   rerun: Rerun,
   { lab, slots }: ExplainOptions,
-  reference: Readonly<Record<string, unknown>> | null,
-): Promise<{ checkpoints: Checkpoint[]; names: ReadonlyMap<number, string> } | null> {
-  const recorder = new Recorder(lab);
+  other: { reference: Readonly<Record<string, unknown>>; against: readonly Checkpoint[] } | null,
+): Promise<Recorder | null> {
+  const reference = other?.reference ?? null;
+  const recorder = new Recorder(lab, other?.against ?? null);
   const saved = slots.map((s) => s.module[s.name]);
   try {
     slots.forEach((s, i) => {
@@ -62,12 +68,12 @@ async function record(
     await rerun(recorder.onStep);
   } catch (e) {
     if (e instanceof NotComparable) return null;
-    // the run's own failure (an expectation, a panic) ends it where it is: what was recorded stands
+    // the run's own failure (an expectation, a panic), or Found, ends it where it is: what was recorded stands
   } finally {
     slots.forEach((s, i) => (s.module[s.name] = saved[i]));
   }
   recorder.end();
-  return recorder.broken === null ? { checkpoints: recorder.checkpoints, names: recorder.names } : null;
+  return recorder.broken === null ? recorder : null;
 }
 
 /** `d` with every process called by its scenario name, where it has one by the end of the run. */

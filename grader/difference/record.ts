@@ -6,7 +6,8 @@
 // and never writes, the machine.
 
 import type { StepContext } from "../../solution/src/scenario/run";
-import type { Checkpoint, ProcRef, StepRef, Where } from "./difference";
+import { differenceAtIndex } from "./compare";
+import type { Checkpoint, Difference, ProcRef, StepRef, Where } from "./difference";
 import type { LabKernel } from "./lab-kernel";
 import { SnapshotOptions, kernelState } from "./snapshot";
 
@@ -18,9 +19,16 @@ type EditFn = (...args: unknown[]) => unknown;
 /** Thrown when a run cannot be compared at all (an edit point is missing). */
 export class NotComparable extends Error {}
 
+/** Thrown out of the run being compared as it goes, once its first difference is found: the rest need not run. */
+export class Found extends Error {}
+
 export class Recorder {
   readonly #lab: LabKernel;
+  /** The run this one is compared with as it goes (the submission's), or null. */
+  readonly #against: readonly Checkpoint[] | null;
   readonly checkpoints: Checkpoint[] = [];
+  /** The first difference from `against`, once found. */
+  found: Difference | null = null;
   /** Call checkpoints waiting for the step they happened in (set when that step ends). */
   #open: { where: Extract<Where, { kind: "call" }>; index: number }[] = [];
   readonly #names = new Map<number, string>();
@@ -31,9 +39,14 @@ export class Recorder {
   /** Set when the run cannot be compared, with why. */
   broken: string | null = null;
 
-  /** Records a run of `lab`'s kernel. */
-  constructor(lab: LabKernel) {
+  /**
+   * Records a run of `lab`'s kernel; with `against` (the submission's run,
+   * recorded), compares each checkpoint as it is taken and stops the run
+   * (throws Found) at the first difference.
+   */
+  constructor(lab: LabKernel, against: readonly Checkpoint[] | null = null) {
     this.#lab = lab;
+    this.#against = against;
   }
 
   /** The scenario's names of processes, by pid, as far as the run got. */
@@ -68,12 +81,12 @@ export class Recorder {
       this.checkpoints[o.index] = { ...c, where: { ...o.where, step } };
     }
     this.#open = [];
-    this.#take({ kind: "step", step });
+    if (this.#take({ kind: "step", step })) this.#compare(true);
   };
 
-  /** Records the state at the end of the run. */
+  /** Records the state at the end of the run (the run is over: nothing to stop). */
   end(): void {
-    this.#take({ kind: "end" });
+    if (this.#take({ kind: "end" })) this.#compare(false);
   }
 
   #call(name: string, args: readonly unknown[], result: unknown): void {
@@ -83,14 +96,23 @@ export class Recorder {
     if (child !== null && !this.#lab.kernel.allprocs().some((p) => p.pagetable === child)) this.#childTable = child;
     const text = typeof result === "number" || typeof result === "string" ? String(result) : "";
     const where = { kind: "call" as const, fn: name, process: this.#ownerOf(table), va, result: text, step: null };
-    if (this.#take(where, { gone: name === "uvmfree" ? table : null }))
-      this.#open.push({ where, index: this.checkpoints.length - 1 });
+    if (!this.#take(where, { gone: name === "uvmfree" ? table : null })) return;
+    this.#open.push({ where, index: this.checkpoints.length - 1 });
+    this.#compare(true);
+  }
+
+  // Compares the checkpoint just taken with `against`'s; at a difference, keeps it and (`stop`) ends the run.
+  #compare(stop: boolean): void {
+    if (this.#against === null) return;
+    this.found = differenceAtIndex(this.#against, this.checkpoints, this.checkpoints.length - 1);
+    if (this.found !== null && stop) throw new Found();
   }
 
   #start(name: string, args: readonly unknown[]): void {
     const table = typeof args[0] === "number" ? args[0] : null;
     const owner = name === "uvmfree" ? this.#ownerOf(table) : null;
-    this.#take({ kind: "start" }, { adopt: owner === null || table === null ? null : { pid: owner.pid, table } });
+    const adopt = owner === null || table === null ? null : { pid: owner.pid, table };
+    if (this.#take({ kind: "start" }, { adopt })) this.#compare(true);
   }
 
   /**
@@ -110,7 +132,7 @@ export class Recorder {
 
   // Records the state at `where`; false once the run has too many checkpoints or is broken.
   #take(where: Where, options: SnapshotOptions = {}): boolean {
-    if (this.broken !== null || this.checkpoints.length >= MAX_CHECKPOINTS) return false;
+    if (this.broken !== null || this.found !== null || this.checkpoints.length >= MAX_CHECKPOINTS) return false;
     try {
       const state = kernelState(this.#lab, this.#names, { ...options, childTable: this.#childTable });
       for (const p of this.#lab.kernel.allprocs())
