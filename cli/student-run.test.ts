@@ -32,8 +32,8 @@ interface StudentRun {
   printed: string;
 }
 
-/** `npm test`'s Jest in a copy of the starter with `files` (path → text) written over it. */
-async function npmTest(files: ReadonlyMap<string, string>): Promise<StudentRun> {
+/** `npm test -- ...extra`'s Jest in a copy of the starter with `files` (path → text) written over it. */
+async function npmTest(files: ReadonlyMap<string, string>, extra: readonly string[] = []): Promise<StudentRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "oslab-student-run-"));
   cpSync(lab.starter, dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
   symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
@@ -41,7 +41,7 @@ async function npmTest(files: ReadonlyMap<string, string>): Promise<StudentRun> 
   const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts: { test: string } };
   const [, ...testArgs] = pkg.scripts.test.split(/\s+/);
   const jest = path.join(root, "node_modules", "jest", "bin", "jest.js");
-  const args = [jest, ...testArgs, "--ci", "--json", `--cacheDirectory=${cache}`];
+  const args = [jest, ...testArgs, ...extra, "--ci", "--json", `--cacheDirectory=${cache}`];
   try {
     const r = await run(process.execPath, args, { cwd: dir, maxBuffer: 64 << 20 });
     return { code: 0, json: JSON.parse(r.stdout) as JestJson, printed: r.stderr };
@@ -97,6 +97,14 @@ test("the solution's three files pass every public test, and the report says onl
   expect(r.printed.trimEnd().split("\n").pop()).toBe(
     `Tests: ${n} passed, 0 failed, 0 waiting on a function not written yet, of ${n}, 0 type errors.`,
   );
+}, 120_000);
+
+test("npm test -- partB runs part B alone, and the report counts only its tests", async () => {
+  const r = await npmTest(submission(path.join(EXAMPLES, "reference")), ["partB"]);
+  expect(r.code).toBe(0);
+  expect(r.printed.split("\n").filter((l) => l.startsWith("tests/"))).toEqual([
+    `tests/partB-cow.test.ts  ${r.json.numPassedTests} passed`,
+  ]);
 }, 120_000);
 
 const mistakes = readdirSync(EXAMPLES, { withFileTypes: true })
