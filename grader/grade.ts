@@ -338,6 +338,7 @@ export async function gradeIntake(kit: Kit, intake: Intake, shared: Shared): Pro
                 ...runRequestOf(kit, ws.dir, shared.seed, run.uncompiled),
                 skip: run.skip,
                 referenceFigures: shared.baseline.figures,
+                testDependsOn: Object.fromEntries(kit.rubric.tests.map((t) => [t.id, t.dependsOn])),
               },
               run.plan,
               limitsOf(kit),

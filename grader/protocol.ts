@@ -59,6 +59,12 @@ export interface RunRequest {
    * correctly, has its first difference from the reference found.
    */
   readonly referenceFigures?: Readonly<Record<string, number>>;
+  /**
+   * The tests each rubric test depends on, by id (none on the reference's own
+   * run): a failed test has its first difference from the reference found
+   * only when none of those failed (else it is scored "depends on", with no hint).
+   */
+  readonly testDependsOn?: Readonly<Record<string, readonly string[]>>;
   /** Units already finished (or given up on) in an earlier process. */
   readonly skip: readonly string[];
   readonly stepBudget: number;

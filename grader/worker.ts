@@ -224,6 +224,26 @@ async function run(req: RunRequest): Promise<void> {
   }
 }
 
+/** The rubric ids of the tests that failed so far in this process. */
+const failedTests = new Set<string>();
+
+/** A hidden test's rubric id: the first word of its own title ("A7 fork fences ..."). */
+function testIdOf(title: string): string {
+  return title.split(" ")[0] ?? "";
+}
+
+/**
+ * Whether a failed test's hint is worth finding: it is scored on its own
+ * (a rubric test none of whose dependencies failed: otherwise it shows
+ * "depends on" and no hint), and it did not run out of time (it would twice
+ * more). Nothing is explained on the reference's own run (no dependencies sent).
+ */
+function worthExplaining(end: TestEnd, req: RunRequest): boolean {
+  const deps = req.testDependsOn?.[testIdOf(end.title)];
+  if (deps === undefined || deps.some((d) => failedTests.has(d))) return false;
+  return !end.errors.some((e) => e instanceof TimedOut);
+}
+
 /**
  * Whether a threshold's result may cost points, so that why is worth
  * finding: its scenario did not run correctly, or its figure is above the
@@ -369,6 +389,7 @@ async function finish(end: TestEnd, req: RunRequest): Promise<void> {
   const limit = sandbox?.limitHit ?? null;
   if (limit !== null) {
     // the unit ran out of a budget: it fails so, whatever the test or the kernel caught on the way
+    failedTests.add(testIdOf(end.title));
     const steps = sandbox!.steps;
     send({
       type: "result",
@@ -385,10 +406,12 @@ async function finish(end: TestEnd, req: RunRequest): Promise<void> {
   const status = end.status === "passed" && errors.length > 0 ? "failed" : end.status;
   const message = cut(errors.map(describeError).join("\n\n"));
   const steps = sandbox?.steps ?? 0;
-  // a test that ran out of time is not run again (twice more)
-  const rerun = end.errors.some((e) => e instanceof TimedOut) ? undefined : end.rerun;
+  const rerun = end.rerun;
   const difference =
-    status === "failed" && rerun !== undefined ? await differenceOf(req, end.key, () => rerun()) : null;
+    status === "failed" && rerun !== undefined && worthExplaining(end, req)
+      ? await differenceOf(req, end.key, () => rerun())
+      : null;
+  if (status === "failed") failedTests.add(testIdOf(end.title));
   send({ type: "result", key: end.key, status, message, logs, steps, ...(difference !== null ? { difference } : {}) });
 }
 

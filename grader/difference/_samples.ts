@@ -93,7 +93,7 @@ export const ONE_OF_EACH: readonly Difference[] = [
   { kind: "reused-instead-of-copied", at: at("cowfault", P, BSS, "ok"), page: { process: P, va: BSS }, flags: RW },
   {
     kind: "sharing",
-    at: { kind: "step", step: { path: "steps[2]", text: "fork P as C" } },
+    at: { kind: "step", step: { path: "steps[3].steps[1]", number: "4.2", round: 3, text: "fork P as C" } },
     page: { process: P, va: BSS },
     expected: [{ process: C, va: BSS }],
     actual: [],

@@ -14,7 +14,7 @@ const flags = z.number().int().min(0).max(0x3ff);
 const text = z.string().max(200);
 const proc = z.strictObject({ pid: int, name: text.nullable() });
 const page = z.strictObject({ process: proc, va: int });
-const step = z.strictObject({ path: text, text });
+const step = z.strictObject({ path: text, number: text, round: int.nullable(), text });
 const where = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("start") }),
   z.strictObject({

@@ -36,7 +36,9 @@ describe("describeDifference", () => {
     expect(text).toContain(
       "the frame P (pid 1) maps at 0x00015000 has reference count 2 on your kernel, and 1 PTE maps it",
     );
-    expect(text).toContain("C (pid 2)'s page at 0x00015000 had just moved to a copy of that frame");
+    expect(text).toContain(
+      "When C (pid 2)'s page at 0x00015000 moved to a copy of that frame, its reference to the old frame was never dropped.",
+    );
   });
 
   it("says where the reference kernel's copy went when a function gave up", () => {
@@ -44,6 +46,13 @@ describe("describeDifference", () => {
     expect(text).toBe(
       'Right after cowfault() for C (pid 2) at 0x00015000 returned, your function returned "out-of-memory" while 1 frame was free; ' +
         'on the reference kernel it returned "ok" (its new frame was at physical address 0x00000000, a frame like any other).',
+    );
+  });
+
+  it("names a scenario's step as its messages and traces do, and the pages that share a frame", () => {
+    expect(describeDifference(ONE_OF_EACH.find((d) => d.kind === "sharing")!)).toBe(
+      "After step 4.2, round 3 (fork P as C), P (pid 1)'s page at 0x00015000 shares its frame with no other page on your kernel; " +
+        "on the reference kernel with C (pid 2)'s page at 0x00015000.",
     );
   });
 

@@ -5,7 +5,8 @@
 // never the values, never what the test checks.
 
 import { PTE_COW, PTE_R, PTE_U, PTE_W, PTE_X } from "../../solution/src/hw/riscv";
-import type { Difference, DifferenceKind, FrameRole, PageRef, ProcRef, Where } from "./difference";
+import { stepName } from "../../solution/src/scenario/steps";
+import type { Difference, DifferenceKind, FrameRole, PageRef, ProcRef, StepRef, Where } from "./difference";
 
 /** The hint of a failed item: from what differed when known, else the rubric's (`fallback`). */
 export function hintOf(difference: Difference | undefined, fallback: string, full: boolean): string {
@@ -112,7 +113,7 @@ function refcountText(d: Extract<Difference, { kind: "refcount" }>): string {
   const maps = `${count(d.mappers, "PTE")} ${d.mappers === 1 ? "maps" : "map"} it`;
   const base = `${frameText(d.page)} has reference count ${d.actual} on your kernel, and ${maps}; on the reference kernel its count is ${d.expected}.`;
   if (d.leftBy === null) return base;
-  return `${base} ${capital(pageText(d.leftBy))} had just moved to a copy of that frame: its reference to the old frame was never dropped.`;
+  return `${base} When ${pageText(d.leftBy)} moved to a copy of that frame, its reference to the old frame was never dropped.`;
 }
 
 function notFreedText(d: Extract<Difference, { kind: "frame-not-freed" }>): string {
@@ -132,7 +133,7 @@ function callText(d: Extract<Difference, { kind: "call" }>): string {
 /** What a kernel did next: "called cowfault() for pid 2 at 0x00015000, which returned "not-cow"". */
 function nextWords(w: Where | null): string {
   if (w === null || w.kind === "end" || w.kind === "start") return "reached the end";
-  if (w.kind === "step") return `finished step ${stepText(w.step)}`;
+  if (w.kind === "step") return `finished ${stepText(w.step)}`;
   return `called ${callPhrase(w)}${w.result === "" ? "" : `, which returned${returnedWords(w.result)}`}`;
 }
 
@@ -145,9 +146,9 @@ function whereText(w: Where): string {
     case "end":
       return "at the end of the test";
     case "step":
-      return `after step ${stepText(w.step)}`;
+      return `after ${stepText(w.step)}`;
     case "call": {
-      const step = w.step === null ? "" : `, in step ${stepText(w.step)}`;
+      const step = w.step === null ? "" : `, in ${stepText(w.step)}`;
       return `right after ${callPhrase(w)} returned${returnedWords(w.result)}${step}`;
     }
   }
@@ -165,8 +166,9 @@ function returnedWords(result: string): string {
   return /^-?\d+$/.test(result) ? ` ${result}` : ` ${quote(result)}`;
 }
 
-function stepText(s: { path: string; text: string }): string {
-  return `${s.path} (${s.text})`;
+/** "step 4.2, round 3 (memset P bss)": the step as the scenario's messages and traces name it. */
+function stepText(s: StepRef): string {
+  return `${stepName(s.number, s.round)} (${s.text})`;
 }
 
 function procText(p: ProcRef): string {

@@ -27,9 +27,14 @@ export interface PageRef {
   readonly va: number;
 }
 
-/** A step of a scenario: its path ("steps[4]") and the step as the scenario says it ("memset P bss"). */
+/** A step of a scenario: where it is in the file, and the step as the scenario says it ("memset P bss"). */
 export interface StepRef {
+  /** Its key in the file: `steps[3].steps[1]`. */
   readonly path: string;
+  /** As a person counts the steps: "4.2" (solution/src/scenario/steps.ts). */
+  readonly number: string;
+  /** Inside a repeat, which time round (from 1); null outside any. */
+  readonly round: number | null;
   readonly text: string;
 }
 

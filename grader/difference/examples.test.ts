@@ -111,7 +111,7 @@ describe.each(Object.entries(CAUSES))("%s", (id, cause) => {
     const report = readFileSync(path.join(batch.out, id, "report.md"), "utf8");
     for (const item of own().filter((i) => i.difference !== undefined)) {
       const hint = itemView(item, STUDENT).hint;
-      // a table cell escapes Markdown's characters (steps[3] is steps\\[3\\])
+      // a table cell escapes Markdown's characters
       const shown = report.includes(hint) || report.includes(mdInline(hint));
       expect({ id: item.id, shown }).toEqual({ id: item.id, shown: true });
     }

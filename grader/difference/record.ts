@@ -75,7 +75,12 @@ export class Recorder {
   readonly onStep = (ctx: StepContext): void => {
     for (const [name, p] of ctx.processes) this.#names.set(p.pid, name);
     if (ctx.path === "start") return;
-    const step: StepRef = { path: ctx.path, text: this.#lab.describeStep(ctx.step) };
+    const step: StepRef = {
+      path: ctx.path,
+      number: ctx.number,
+      round: ctx.round,
+      text: this.#lab.describeStep(ctx.step),
+    };
     for (const o of this.#open) {
       const c = this.checkpoints[o.index]!;
       this.checkpoints[o.index] = { ...c, where: { ...o.where, step } };
