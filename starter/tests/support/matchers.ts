@@ -76,21 +76,21 @@ function toShareCopyOnWrite(pair: Pair, va: number): Result {
         `the page. With copy-on-write the child's PTE points at the parent's frame.`,
     );
   }
-  for (const [name, p, other] of [
+  for (const [role, p, other] of [
     ["parent", parent, "child"],
     ["child", child, "parent"],
   ] as const) {
     const pte = pteOf(p, va);
     if (pte & PTE_W) {
       return fail(
-        `uvmcopy(): after fork the ${name}'s PTE for ${at(va)} is ${flags(pte)}, still writable, and the ${other} ` +
-          `maps the same frame ${fp}: a store by the ${name} would change the ${other}'s memory. ` +
+        `uvmcopy(): after fork the ${role}'s PTE (pid ${p.pid}) for ${at(va)} is ${flags(pte)}, still writable, and the ${other} ` +
+          `maps the same frame ${fp}: a store by the ${role} would change the ${other}'s memory. ` +
           `Clear PTE_W and set PTE_COW in both page tables.`,
       );
     }
     if (!(pte & PTE_COW)) {
       return fail(
-        `uvmcopy(): after fork the ${name}'s PTE for ${at(va)} is ${flags(pte)}, not COW: the ${name}'s first ` +
+        `uvmcopy(): after fork the ${role}'s PTE (pid ${p.pid}) for ${at(va)} is ${flags(pte)}, not COW: the ${role}'s first ` +
           `store will be taken for a real protection fault and kill it. A page that was writable, or already COW ` +
           `from an earlier fork, must be COW in both page tables: set PTE_COW where you clear PTE_W, and keep it where it is set.`,
       );
@@ -109,21 +109,21 @@ function toShareReadOnly({ parent, child }: Pair, va: number): Result {
         `${fc === null ? "not mapped" : `frame ${fc}`} in the child: share it, as every other page.`,
     );
   }
-  for (const [name, p] of [
+  for (const [role, p] of [
     ["parent", parent],
     ["child", child],
   ] as const) {
     const pte = pteOf(p, va);
     if (pte & PTE_COW) {
       return fail(
-        `uvmcopy(): after fork the ${name}'s PTE for the read-only page ${at(va)} is ${flags(pte)}: text became COW. ` +
+        `uvmcopy(): after fork the ${role}'s PTE (pid ${p.pid}) for the read-only page ${at(va)} is ${flags(pte)}: text became COW. ` +
           `Only pages that were writable (PTE_W) become COW; a store to text must stay a real protection fault ` +
           `that kills the process, not get a writable copy.`,
       );
     }
     if (pte & PTE_W)
       return fail(
-        `uvmcopy(): after fork the read-only page ${at(va)} is ${flags(pte)} in the ${name}: it became writable.`,
+        `uvmcopy(): after fork the read-only page ${at(va)} is ${flags(pte)} in the ${role}: it became writable.`,
       );
   }
   return pass(`frame ${fp} at ${at(va)} is shared read-only and not COW`);
