@@ -24,7 +24,7 @@ test("the solution's grading.json carries the budgets and files the grader sends
       mkdirSync(path.dirname(path.join(workspace, rel)), { recursive: true });
       writeFileSync(path.join(workspace, rel.replace(/\.ts$/, ".js")), "");
     }
-    const kit = { rubric, cacheDir: workspace, testFiles: [] } as unknown as Kit;
+    const kit = { rubric, cacheDir: workspace, testFiles: [], editPoints: lab.editPoints } as unknown as Kit;
     const request = runRequestOf(kit, workspace, 1);
     const grading = loadGrading(lab.solution);
     expect(grading.engine).toEqual(request.engine);

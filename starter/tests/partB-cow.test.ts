@@ -55,7 +55,7 @@ test("a write to a COW page whose frame has one reference makes it writable agai
   expect(p).toRead(BSS + 7, [0x22, 0x33]);
 });
 
-test("the reuse fences the old translation too: a page read before the write can be written after", () => {
+test("a page read before its last sharer writes it can be written after the reuse", () => {
   const p = cowPage();
   expect(p).toRead(BSS, [0x22]); // the TLB now caches the read-only translation, D set: no walk on a store
   expect(store(p, BSS, [0x34])).toComplete();
