@@ -10,7 +10,7 @@ import { ScoredItem, SubmissionResult } from "../model";
 import { mdInline } from "../report/_text";
 import { ROOT } from "../test-support/fixtures";
 import { SharedBatch, gradedExamples } from "../test-support/shared-batch";
-import { STUDENT, itemView } from "../visibility";
+import { INSTRUCTOR, STUDENT, itemView } from "../visibility";
 import type { DifferenceKind } from "./difference";
 import { describeDifference, describeKind } from "./describe";
 
@@ -72,6 +72,8 @@ function writeHints(results: readonly SubmissionResult[]): void {
     for (const i of ownFailures(r)) {
       const seen = itemView(i, STUDENT);
       lines.push(`- ${i.id} (${i.visibility}, ${i.difference?.kind ?? "no difference"}): ${seen.hint}`);
+      // what the instructor's view says of an item the student does not see in full
+      if (!seen.full) lines.push(`  - instructor's view: ${itemView(i, INSTRUCTOR).hint}`);
     }
     lines.push("");
   }
