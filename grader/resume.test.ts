@@ -9,7 +9,6 @@ import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } 
 import path from "node:path";
 import { gradeBatch } from "./grade";
 import { compiledCli } from "./test-support/cli";
-import { CODE_CASES } from "./test-support/corpus";
 import { FIXTURE_LAB, ROOT, labUnderTest, scratch, solutionSubmission } from "./test-support/fixtures";
 
 jest.setTimeout(300_000);
@@ -18,19 +17,6 @@ const work = scratch("resume");
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const EXAMPLES = path.join(ROOT, "examples", "submissions");
-
-/** The real lab with a short time per test and per submission, in `dir`. */
-function quickLab(dir: string): string {
-  const real = labUnderTest().labDir;
-  const rubric = JSON.parse(readFileSync(path.join(real, "rubric.json"), "utf8"));
-  // engine steps without end: the looping submission below keeps its lane busy until the outside
-  // backstop stops it (testSeconds), long enough for the test to kill the grader half way
-  rubric.limits = { ...rubric.limits, testSeconds: 2, wallSeconds: 20, engineSteps: 1e12 };
-  cpSync(path.join(real, "tests"), path.join(dir, "tests"), { recursive: true });
-  cpSync(path.join(real, "thresholds"), path.join(dir, "thresholds"), { recursive: true });
-  writeFileSync(path.join(dir, "rubric.json"), JSON.stringify(rubric));
-  return dir;
-}
 
 interface Run {
   readonly child: ChildProcess;
@@ -110,21 +96,18 @@ function contents(out: string): Record<string, unknown> {
 
 test("killed half way, the same command again grades only the rest, and ends as a clean run does", async () => {
   const klass = path.join(work, "class");
+  // six submissions on two lanes, the command killed once two are finished: four are not. Each grades
+  // the same way at any speed (no submission here meets a time limit), so the runs can be compared whole.
   const ids = [
     "reference",
     "starter",
     "parent-pte-left-writable",
     "cow-copy-leaks-old-frame",
     "teardown-leaks-pagetables",
+    "no-sfence-after-cow-fault",
   ];
   for (const id of ids) cpSync(path.join(EXAMPLES, id), path.join(klass, id), { recursive: true });
-  // sorted first, it keeps one lane busy to its time limit while the other finishes the rest
-  solutionSubmission(path.join(klass, "a-loops"));
-  writeFileSync(
-    path.join(klass, "a-loops", "src/kernel/uvmfree.ts"),
-    CODE_CASES["loops-forever"]!["src/kernel/uvmfree.ts"]!,
-  );
-  const lab = quickLab(path.join(work, "lab"));
+  const lab = labUnderTest().labDir;
   const out = path.join(work, "out");
   const args = (o: string) => ["grade", klass, "--lab-dir", lab, "--out", o, "--jobs", "2"];
   // the report of "reference" fails (a grader bug made on purpose): told in its result, and the same every run
@@ -139,8 +122,7 @@ test("killed half way, the same command again grades only the rest, and ends as 
   first.child.kill("SIGKILL");
   expect((await first.done).signal).toBe("SIGKILL");
   const done = finished(out);
-  expect(done.length).toBeLessThan(ids.length + 1);
-  expect(done).not.toContain("a-loops");
+  expect(done.length).toBeLessThan(ids.length);
   // nothing half written: every file there is whole
   for (const id of readdirSync(out).filter((n) => !n.startsWith(".")))
     for (const f of ["results.json", "details.json"].filter((x) => existsSync(path.join(out, id, x))))
@@ -156,7 +138,7 @@ test("killed half way, the same command again grades only the rest, and ends as 
   expect(again.map((l) => l.split(" ")[2]!.replace(/:$/, "")).sort()).toEqual([...done].sort());
   expect(second.stderr).toMatch(
     new RegExp(
-      `graded ${ids.length + 1} submission\\(s\\) of lab cow in [\\d.]+ s into .* \\(${done.length} finished by an earlier run and not graded again; --force grades them again\\); the grader itself failed on 1 `,
+      `graded ${ids.length} submission\\(s\\) of lab cow in [\\d.]+ s into .* \\(${done.length} finished by an earlier run and not graded again; --force grades them again\\); the grader itself failed on 1 `,
     ),
   );
   expect(readdirSync(out).filter((n) => n.endsWith(".tmp") || n.startsWith("."))).toEqual([]);
