@@ -224,6 +224,20 @@ async function run(req: RunRequest): Promise<void> {
   }
 }
 
+/** This process's CPU time when the current unit started. */
+let unitCpu0 = process.cpuUsage();
+
+/**
+ * Whether the unit left room for its explanation: its two runs more take
+ * about what it took, and the parent stops a unit that is silent for its
+ * time, so a unit that used more than a quarter of it is not explained
+ * (its score never depends on this; only its hint falls back to the rubric's).
+ */
+function roomToExplain(req: RunRequest): boolean {
+  const used = process.cpuUsage(unitCpu0);
+  return (used.user + used.system) / 1000 <= req.testMs / 4;
+}
+
 /** The rubric ids of the tests that failed so far in this process. */
 const failedTests = new Set<string>();
 
@@ -279,7 +293,7 @@ async function differenceOf(
   key: string,
   rerun: (onStep: (ctx: StepContext) => void) => unknown,
 ): Promise<Difference | null> {
-  if (req.reference === null || sandbox === null) return null;
+  if (req.reference === null || sandbox === null || !roomToExplain(req)) return null;
   const kept = { logs, printed, stray };
   try {
     const slots = req.editPoints
@@ -375,6 +389,7 @@ export function macrotask(): Promise<void> {
 function start(key: string, seed: number): void {
   logs = "";
   stray = [];
+  unitCpu0 = process.cpuUsage();
   reseed(key, seed);
   send({ type: "start", key });
 }
