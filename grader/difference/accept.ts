@@ -3,7 +3,7 @@
 // run.ts). Anything else is refused, and the item keeps the rubric's hint.
 
 import { z } from "zod";
-import type { Difference } from "./difference";
+import { Difference, MAX_PAGES, MAX_TEXT } from "./difference";
 
 const int = z
   .number()
@@ -11,7 +11,7 @@ const int = z
   .min(0)
   .max(2 ** 32);
 const flags = z.number().int().min(0).max(0x3ff);
-const text = z.string().max(200);
+const text = z.string().max(MAX_TEXT);
 const proc = z.strictObject({ pid: int, name: text.nullable() });
 const page = z.strictObject({ process: proc, va: int });
 const step = z.strictObject({ path: text, number: text, round: int.nullable(), text });
@@ -28,7 +28,7 @@ const where = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("step"), step }),
   z.strictObject({ kind: z.literal("end") }),
 ]);
-const pages = z.array(page).max(100);
+const pages = z.array(page).max(MAX_PAGES);
 
 const DIFFERENCE = z.discriminatedUnion("kind", [
   z.strictObject({

@@ -231,6 +231,11 @@ export type Difference =
 
 export type DifferenceKind = Difference["kind"];
 
+/** Longest text in a Difference (a call's result, a name, a step): the worker cuts, the parent refuses longer. */
+export const MAX_TEXT = 200;
+/** Most pages a Difference lists (who shares a frame): the worker cuts, the parent refuses more. */
+export const MAX_PAGES = 100;
+
 /** Every kind, for checks and tests. */
 export const DIFFERENCE_KINDS: readonly DifferenceKind[] = [
   "returned",

@@ -32,7 +32,8 @@ import * as uvmfreeModule from "@lab/kernel/uvmfree";
 import { loadScenario } from "@lab/scenario/parse";
 import { runScenario } from "@lab/scenario/run";
 import * as reference from "../../labs/cow/tests/support/reference";
-import type { Difference } from "./difference";
+import { acceptDifference } from "./accept";
+import { Difference, MAX_TEXT } from "./difference";
 import { EditPointSlot, explainRun } from "./explain";
 import { labKernelAt } from "./lab-kernel";
 
@@ -126,6 +127,13 @@ describe("explainRun", () => {
     } finally {
       (cowModule as Record<string, unknown>).cowfault = saved;
     }
+  });
+
+  it("cuts what a function returned to what the parent accepts", async () => {
+    const long = "x".repeat(500);
+    const d = await explainWith("child-writes-k-pages.json", "cowfault", () => long);
+    expect(d).toMatchObject({ kind: "returned", expected: "ok", actual: "x".repeat(MAX_TEXT) });
+    expect(acceptDifference(d)).toEqual(d);
   });
 
   it("names a copy made where the reference reused the frame", async () => {

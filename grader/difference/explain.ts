@@ -7,7 +7,7 @@
 
 import type { StepContext } from "../../solution/src/scenario/run";
 import { firstDifference } from "./compare";
-import type { Checkpoint, Difference, ProcRef } from "./difference";
+import { Checkpoint, Difference, MAX_PAGES, MAX_TEXT, ProcRef } from "./difference";
 import type { LabKernel } from "./lab-kernel";
 import { NotComparable, Recorder } from "./record";
 
@@ -43,7 +43,15 @@ export async function explainRun(rerun: Rerun, options: ExplainOptions): Promise
   const theirs = await record(rerun, options, { reference: options.reference, against: mine.checkpoints });
   if (theirs === null) return null;
   const d = theirs.found ?? firstDifference(mine.checkpoints, theirs.checkpoints);
-  return d === null ? null : named(d, mine.names);
+  return d === null ? null : bounded(named(d, mine.names));
+}
+
+/** `d` within what the parent accepts: texts (what the student's function returned, say) and lists cut. */
+function bounded<T>(d: T): T {
+  if (typeof d === "string") return d.slice(0, MAX_TEXT) as T;
+  if (Array.isArray(d)) return d.slice(0, MAX_PAGES).map(bounded) as T;
+  if (typeof d !== "object" || d === null) return d;
+  return Object.fromEntries(Object.entries(d).map(([k, v]) => [k, bounded(v)])) as T;
 }
 
 /**
