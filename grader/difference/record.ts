@@ -13,6 +13,8 @@ import { SnapshotOptions, kernelState } from "./snapshot";
 
 /** Checkpoints kept from one run at most: a run past them is compared as far as they go. */
 export const MAX_CHECKPOINTS = 2000;
+/** Pages read over one run's checkpoints at most: a kernel that maps more is not compared (it would take too long). */
+export const MAX_PAGES_READ = 200_000;
 
 type EditFn = (...args: unknown[]) => unknown;
 
@@ -36,6 +38,8 @@ export class Recorder {
   readonly #owners = new Map<number, ProcRef>();
   /** The child page table of the last uvmcopy() call, when no process owned it. */
   #childTable: number | null = null;
+  /** Pages read so far, over every checkpoint. */
+  #pagesRead = 0;
   /** Set when the run cannot be compared, with why. */
   broken: string | null = null;
 
@@ -140,6 +144,11 @@ export class Recorder {
     if (this.broken !== null || this.found !== null || this.checkpoints.length >= MAX_CHECKPOINTS) return false;
     try {
       const state = kernelState(this.#lab, this.#names, { ...options, childTable: this.#childTable });
+      this.#pagesRead += state.processes.reduce((n, p) => n + p.pages.length, 0);
+      if (this.#pagesRead > MAX_PAGES_READ) {
+        this.broken = `more than ${MAX_PAGES_READ} pages to read`;
+        return false;
+      }
       for (const p of this.#lab.kernel.allprocs())
         if (p.pagetable !== null && p.pagetable !== options.gone) this.#owners.set(p.pagetable, this.#ref(p.pid));
       this.checkpoints.push({ where, state });
