@@ -88,6 +88,8 @@ describe.each(Object.entries(CAUSES))("%s", (id, cause) => {
   const own = () => ownFailures(resultOf(id)).filter((i) => i.part === cause.part);
 
   test(`the items of its part that fail carry a difference of kind ${cause.kind}`, () => {
+    const r = resultOf(id);
+    expect({ status: r.status, graderError: r.graderError }).toEqual({ status: "graded", graderError: undefined });
     const kinds = own().map((i) => `${i.id}: ${i.difference?.kind ?? "none"}`);
     expect(kinds.length).toBeGreaterThan(0);
     expect(kinds).toEqual(own().map((i) => `${i.id}: ${i.difference === undefined ? "none" : cause.kind}`));
