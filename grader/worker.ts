@@ -150,10 +150,12 @@ async function run(req: RunRequest): Promise<void> {
   let loaded = false;
   const fresh = (): void => {
     // Each suite file gets fresh instances of itself and its helpers, as
-    // under Jest. The lab's code (kit and student files) loads once per
-    // submission, unlike Jest: every test boots its own machine, so no
-    // outcome changes (equivalence.test.ts), and the simulator's hot code
-    // stays compiled, a third of the run's CPU.
+    // under Jest. The kit's code loads once per submission, unlike Jest:
+    // every test boots its own machine, so no outcome changes
+    // (equivalence.test.ts), and the simulator's hot code stays compiled, a
+    // third of the run's CPU. The student's files load afresh in every unit
+    // (the sandbox gives each unit an engine of its own): nothing their code
+    // keeps reaches the next test, threshold or rerun.
     for (const k of Object.keys(require.cache)) if (k.startsWith(tests)) delete require.cache[k];
     if (loaded) return;
     loaded = true;

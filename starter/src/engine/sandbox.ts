@@ -15,10 +15,12 @@
 // EngineLimits: an interrupt handler counts steps, the WebAssembly memory
 // is capped (quickjs.ts), the runtime caps the stack. The promise callbacks
 // the student's code queues run as a microtask of the host's, when its
-// stack is empty, as Node would run them, each a step of the unit. A
-// failure of the engine itself (the WebAssembly's own stack overflowing)
-// throws the engine away, as does a unit that ran out of memory or left
-// callbacks queued; the next call builds a fresh one.
+// stack is empty, as Node would run them, each a step of the unit. Every
+// unit gets an engine of its own, built on its first call, the student's
+// files loaded anew in it: no state of the student's code outlives its
+// unit. A failure of the engine itself (the WebAssembly's own stack
+// overflowing) throws the engine away too, as does a call that ran out of
+// memory or left callbacks it may not run; the next call builds a fresh one.
 
 import { SourceMap } from "node:module";
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten-core";
@@ -66,7 +68,7 @@ interface Engine {
 
 /** What the sandbox cost, for the benchmarks: engines built, calls each way, and time. */
 export interface SandboxStats {
-  /** Engines built (one, unless a failure inside the engine threw one away) and the time it took, in ms. */
+  /** Engines built (one for each unit that called the student's code, and one after each failure inside) and the time it took, in ms. */
   builds: number;
   buildMs: number;
   /** Calls from the host into the student's code, and the time spent in them (the kernel's calls back included), in ms. */
@@ -102,6 +104,8 @@ export class Sandbox {
   /** Units started so far, and whether a microtask to run promise callbacks is queued. */
   #unit = 0;
   #jobsQueued = false;
+  /** Whether the engine is being built (the prelude and defs run): its steps are not the unit's. */
+  #building = false;
 
   constructor(quickjs: QuickJSWASMModule, options: SandboxOptions) {
     this.#quickjs = quickjs;
@@ -120,16 +124,23 @@ export class Sandbox {
     return this.#limit;
   }
 
-  /** Starts a unit (a test, a scenario): a fresh step budget, Math.random seeded with `seed`. */
+  /**
+   * Starts a unit (a test, a scenario, a rerun): a fresh step budget,
+   * Math.random seeded with `seed`, and a fresh state of the student's code.
+   * The last unit's engine is thrown away (once its queued callbacks ran),
+   * so nothing its code left (a global, a module's variable, a changed
+   * prototype) reaches this one: the next call builds the engine anew and
+   * loads the student's files again, on this unit's budget.
+   */
   startUnit(seed: number): void {
     this.#endUnit();
+    this.#discard();
     this.#unit++;
     this.#steps = 0;
     this.#limit = null;
     this.#refusedBefore = this.#memory.refused;
     this.#thrown.clear();
     this.#seed = seed >>> 0;
-    if (this.#engine !== null) this.#call(this.#engine.privileged.seed, [this.#engine.context.newNumber(this.#seed)]);
   }
 
   /**
@@ -182,7 +193,12 @@ export class Sandbox {
   #engineNow(): Engine {
     if (this.#engine === null) {
       const t0 = performance.now();
-      this.#engine = this.#build();
+      this.#building = true;
+      try {
+        this.#engine = this.#build();
+      } finally {
+        this.#building = false;
+      }
       this.stats.builds++;
       this.stats.buildMs += performance.now() - t0;
     }
@@ -197,6 +213,7 @@ export class Sandbox {
     runtime.setMemoryLimit(limits.memoryBytes);
     runtime.setMaxStackSize(limits.stackBytes);
     runtime.setInterruptHandler(() => {
+      if (this.#building) return false; // the kit's own start-up is no step of the unit's
       this.#steps += STEPS_PER_POLL;
       return this.#over("steps");
     });
@@ -246,16 +263,13 @@ export class Sandbox {
       );
   }
 
-  // Before a unit starts: callbacks the last one left queued run on its budget (as Node would have run
-  // them by now); an engine left out of memory, or with callbacks still queued, is thrown away.
+  // Before a unit starts: callbacks the last one left queued run on its budget (as Node would have run them by now).
   #endUnit(): void {
     try {
       this.#runJobs();
     } catch {
       // the last unit's budget ran out: nobody asks for its result any more
     }
-    const e = this.#engine;
-    if (e !== null && (this.#limit?.kind === "memory" || e.runtime.hasPendingJob())) this.#discard();
   }
 
   /**
