@@ -47,6 +47,8 @@ export interface CheckerAnswer {
   /** The transpiled files, syntax errors and flags; null when they never came. */
   readonly compiled: CompiledReply | null;
   readonly typeErrors: readonly Diagnostic[];
+  /** Type errors found beyond typeErrors (the child sends at most MAX_DIAGNOSTICS). */
+  readonly typeErrorsNotShown: number;
   /** Set when the checker was stopped before it finished. */
   readonly stop: CheckerStop | null;
   /** CPU time spent on these files, in ms (wall-clock time where /proc cannot tell). */
@@ -155,18 +157,18 @@ export class Checker {
     const used = cpuMeter(this.#tree);
     return new Promise<CheckerAnswer>((resolve) => {
       let compiled: CompiledReply | null = null;
-      const finish = (typeErrors: readonly Diagnostic[], stop: CheckerStop | null): void => {
+      const finish = (typeErrors: readonly Diagnostic[], stop: CheckerStop | null, typeErrorsNotShown = 0): void => {
         clearInterval(poll);
         clearTimeout(backstop);
         child.off("message", onMessage);
         child.off("close", onExit);
         const cpuMs = used();
         if (stop !== null) this.#restart();
-        resolve({ compiled, typeErrors, stop, cpuMs });
+        resolve({ compiled, typeErrors, typeErrorsNotShown, stop, cpuMs });
       };
       const onMessage = (m: CompileReply): void => {
         if (m.type === "compiled" && m.id === id) compiled = m;
-        else if (m.type === "typed" && m.id === id) finish(m.typeErrors, null);
+        else if (m.type === "typed" && m.id === id) finish(m.typeErrors, null, m.typeErrorsNotShown);
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
         finish([], checkerDeath(code, signal, this.#stderr));

@@ -9,6 +9,7 @@
 import { transpile } from "./_compiler";
 import { checkIntegrity } from "./integrity";
 import type { Diagnostic, IntegrityFlag } from "./model";
+import { capDiagnostics } from "./_diagnostics";
 import { TypeChecker, toDiagnostic } from "./typecheck";
 
 /** A student file to compile: submitted, or the starter's stub in place of a missing one. */
@@ -30,9 +31,17 @@ export type CompileReply =
       readonly id: number;
       readonly files: readonly { readonly rel: string; readonly js: string }[];
       readonly syntaxErrors: readonly Diagnostic[];
+      /** Syntax errors found beyond those sent. */
+      readonly syntaxErrorsNotShown: number;
       readonly flags: readonly IntegrityFlag[];
     }
-  | { readonly type: "typed"; readonly id: number; readonly typeErrors: readonly Diagnostic[] };
+  | {
+      readonly type: "typed";
+      readonly id: number;
+      readonly typeErrors: readonly Diagnostic[];
+      /** Type errors found beyond those sent. */
+      readonly typeErrorsNotShown: number;
+    };
 
 function main(): void {
   let checker: TypeChecker | null = null;
@@ -53,13 +62,22 @@ function main(): void {
       return { rel: f.rel, js: out.js };
     });
     const flags = m.files.filter((f) => f.submitted).flatMap((f) => checkIntegrity(f.rel, f.text));
-    send({ type: "compiled", id: m.id, files, syntaxErrors, flags });
+    const syntax = capDiagnostics(syntaxErrors);
+    send({
+      type: "compiled",
+      id: m.id,
+      files,
+      syntaxErrors: syntax.shown,
+      syntaxErrorsNotShown: syntax.notShown,
+      flags,
+    });
     // the starter's stub in place of a missing file, not the project's own (the reference's) text
     const texts = new Map(m.files.map((f) => [f.rel, f.text]));
     const submitted = new Set(m.files.filter((f) => f.submitted).map((f) => f.rel));
     const typeErrors =
       syntaxErrors.length === 0 && submitted.size > 0 && checker !== null ? checker.check(texts, submitted) : [];
-    send({ type: "typed", id: m.id, typeErrors });
+    const typed = capDiagnostics(typeErrors);
+    send({ type: "typed", id: m.id, typeErrors: typed.shown, typeErrorsNotShown: typed.notShown });
   });
   process.on("disconnect", () => process.exit(0));
 }

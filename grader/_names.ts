@@ -65,8 +65,16 @@ export function idOf(name: string): string {
   return name;
 }
 
-/** An id usable as a folder name: anything but letters, digits, ".", "-", "_", "@" and "+" becomes "_". */
+/** The files a batch writes beside the students' folders, which no student's folder may take. */
+export const BATCH_FILES: readonly string[] = ["summary.json", "grades.csv", "summary.html"];
+
+/**
+ * An id usable as a folder name: anything but letters, digits, ".", "-",
+ * "_", "@" and "+" becomes "_", and a name the batch's own files use
+ * ("summary.json") gains a "_" in front.
+ */
 export function safeId(id: string): string {
   const s = id.replace(/[^A-Za-z0-9._@+-]/g, "_").replace(/^\.+/, "_");
-  return s === "" ? "_" : s;
+  if (s === "") return "_";
+  return BATCH_FILES.includes(s.toLowerCase()) ? `_${s}` : s;
 }

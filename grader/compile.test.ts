@@ -42,7 +42,7 @@ function fakeCompiler(name: string, onCompile: string, options: Partial<Compiler
   });
 }
 
-const compiled = `send({ type: "compiled", id: m.id, files: [{ rel: "src/kernel/cow.ts", js: "//js" }], syntaxErrors: [], flags: [] });`;
+const compiled = `send({ type: "compiled", id: m.id, files: [{ rel: "src/kernel/cow.ts", js: "//js" }], syntaxErrors: [], syntaxErrorsNotShown: 0, flags: [] });`;
 const typed = `send({ type: "typed", id: m.id, typeErrors: [] });`;
 const spin = "for (;;) {}";
 
@@ -54,6 +54,7 @@ test("a type check that never ends is stopped at its budget of CPU time: the tes
       files: [{ rel: "src/kernel/cow.ts", js: "//js" }],
       syntaxErrors: [],
       typeErrors: [],
+      notShown: { syntax: 0, type: 0 },
       flags: [],
       notTypeChecked:
         "TypeScript could not check your files for type errors: the compiler used more than 0.5 s of CPU time on them (the grader's limit) and was stopped (the tests ran anyway).",

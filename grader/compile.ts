@@ -11,7 +11,7 @@
 import type { CompileFile } from "./_compile-child";
 import { Checker, CheckerAnswer, CheckerStop } from "./_checker";
 import { Reaper } from "./_reaper";
-import { Diagnostic, IntegrityFlag } from "./model";
+import { Diagnostic, DiagnosticsNotShown, IntegrityFlag } from "./model";
 import type { IsolationLayer } from "./sandbox/isolation";
 
 export type { CheckerStop } from "./_checker";
@@ -41,6 +41,8 @@ export interface Compiled {
   readonly files: readonly { readonly rel: string; readonly js: string }[];
   readonly syntaxErrors: readonly Diagnostic[];
   readonly typeErrors: readonly Diagnostic[];
+  /** Errors of each kind found beyond those listed (the checker lists at most MAX_DIAGNOSTICS). */
+  readonly notShown: DiagnosticsNotShown;
   readonly flags: readonly IntegrityFlag[];
   /** Set when the files could not be compiled: nothing runs. */
   readonly notCompiled?: string;
@@ -127,6 +129,7 @@ function compiledOf(a: CheckerAnswer, checker: number): Compiled {
       files: [],
       syntaxErrors: [],
       typeErrors: [],
+      notShown: { syntax: 0, type: 0 },
       flags: [],
       notCompiled: `${NOT_COMPILED} ${a.stop === null ? "the compiler said nothing" : stopSentence(a.stop)}, so no test ran.`,
       ...charged,
@@ -136,6 +139,7 @@ function compiledOf(a: CheckerAnswer, checker: number): Compiled {
     files,
     syntaxErrors,
     typeErrors: a.typeErrors,
+    notShown: { syntax: a.compiled.syntaxErrorsNotShown, type: a.typeErrorsNotShown },
     flags,
     ...(a.stop !== null
       ? {

@@ -69,15 +69,6 @@ export interface KitOptions {
   readonly cacheRoot?: string;
 }
 
-export interface KitOptions {
-  /** The lab's folder; default labs/<lab>. */
-  readonly labDir?: string;
-  /** The kit's root (package.json "oslab"); default: found above this file. */
-  readonly root?: string;
-  /** Where compiled kits are kept; default <root>/.oslab-cache/grader. */
-  readonly cacheRoot?: string;
-}
-
 /** The grader's own files its child processes run (compiled with the kit): the worker, the compiler, the reaper. */
 export const WORKER_SOURCES = [
   "worker.ts",
@@ -86,6 +77,7 @@ export const WORKER_SOURCES = [
   "_modules.ts",
   "_reaper.ts",
   "_compile-child.ts",
+  "_diagnostics.ts",
   "_compiler.ts",
   "integrity.ts",
   "typecheck.ts",

@@ -213,6 +213,12 @@ export interface Intake {
 // --- workspace: a submission ready to run ------------------------------------
 
 /** A compiler message about a student file; line and column count from 1. */
+/** How many syntax and type errors were found beyond those a result lists. */
+export interface DiagnosticsNotShown {
+  readonly syntax: number;
+  readonly type: number;
+}
+
 export interface Diagnostic {
   readonly file: string;
   readonly line: number;
@@ -252,6 +258,8 @@ export interface Workspace {
   readonly syntaxErrors: readonly Diagnostic[];
   /** Type errors: reported, and the tests run anyway. */
   readonly typeErrors: readonly Diagnostic[];
+  /** Errors of each kind found beyond those listed (none: all are listed). */
+  readonly notShown?: DiagnosticsNotShown;
   /** What the integrity check flagged in the student files. */
   readonly flags: readonly IntegrityFlag[];
   /** Set when the files could not be compiled (in time, or at all): no test runs. */

@@ -36,6 +36,7 @@ import {
 import { scenarioKey } from "./protocol";
 import type { IsolationLayer } from "./sandbox/isolation";
 import { formatDiagnostic } from "./typecheck";
+import { notShownSentence } from "./_diagnostics";
 
 export interface ScoreInput {
   readonly rubric: Rubric;
@@ -43,7 +44,7 @@ export interface ScoreInput {
   /** Compiler findings; null when no workspace was built (the submission could not be read). */
   readonly workspace:
     | (Pick<Workspace, "syntaxErrors" | "typeErrors"> &
-        Partial<Pick<Workspace, "flags" | "notCompiled" | "notTypeChecked">>)
+        Partial<Pick<Workspace, "flags" | "notCompiled" | "notTypeChecked" | "notShown">>)
     | null;
   readonly outcomes: readonly UnitOutcome[];
   /** Each threshold's figure on the reference solution, by threshold id. */
@@ -301,7 +302,17 @@ function problemsOf(input: ScoreInput): string[] {
   if (ws?.notCompiled !== undefined) out.push(ws.notCompiled);
   out.push(...unusableOf(input).map(unusableSentence));
   if (ws !== null && ws.typeErrors.length > 0)
-    out.push(`TypeScript finds type errors (the tests ran anyway):\n${ws.typeErrors.map(formatDiagnostic).join("\n")}`);
+    out.push(
+      [
+        "TypeScript finds type errors (the tests ran anyway):",
+        ...ws.typeErrors.map(formatDiagnostic),
+        notShownSentence(ws.notShown?.type ?? 0, "type error"),
+      ]
+        .filter((line) => line !== "")
+        .join("\n"),
+    );
+  if (ws !== null && (ws.notShown?.syntax ?? 0) > 0)
+    out.push(`Syntax errors: ${notShownSentence(ws.notShown!.syntax, "syntax error")}`);
   if (ws?.notTypeChecked !== undefined) out.push(ws.notTypeChecked);
   const flags = ws?.flags ?? [];
   if (flags.length > 0)

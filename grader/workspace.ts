@@ -38,6 +38,7 @@ export async function buildWorkspace(
     dir,
     syntaxErrors: c.syntaxErrors,
     typeErrors: c.typeErrors,
+    notShown: c.notShown,
     flags: c.flags,
     ...(c.notCompiled !== undefined ? { notCompiled: c.notCompiled } : {}),
     ...(c.notTypeChecked !== undefined ? { notTypeChecked: c.notTypeChecked } : {}),

@@ -233,3 +233,14 @@ describe("the suites' reference edit points (tests/support/reference.ts)", () =>
     expect(referenceBlock(file)).toEqual(solutionBlock(file));
   });
 });
+
+test("every test of a part but its first depends, directly or not, on that first test (so no stub scores)", () => {
+  const tests = (JSON.parse(readFileSync(path.join(LAB, "rubric.json"), "utf8")) as { tests: RubricTest[] }).tests;
+  const byId = new Map(tests.map((t) => [t.id, t]));
+  const reaches = (t: RubricTest, root: string, seen = new Set<string>()): boolean =>
+    t.dependsOn.some((d) => d === root || (!seen.has(d) && (seen.add(d), reaches(byId.get(d)!, root, seen))));
+  const first = new Map<string, string>();
+  for (const t of tests) if (!first.has(t.part)) first.set(t.part, t.id);
+  const loose = tests.filter((t) => t.id !== first.get(t.part) && !reaches(t, first.get(t.part)!)).map((t) => t.id);
+  expect(loose).toEqual([]);
+});
