@@ -60,7 +60,7 @@ test("it reports a PTE that is both writable and COW", () => {
   const p = initAlone();
   editPte(p, DATA, (pte) => pte | PTE_COW);
   expect(audit()).toEqual([
-    "pid 1's PTE for va 0x00014000 is writable and still marked COW: clear PTE_COW when you make a page writable",
+    "pid 1's PTE for va 0x00014000 is both writable and marked COW, and a COW page must be read-only: uvmcopy clears PTE_W when it sets PTE_COW, and cowfault clears PTE_COW when it makes the page writable",
   ]);
 });
 

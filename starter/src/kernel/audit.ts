@@ -34,7 +34,7 @@ export function audit(): string[] {
         problems.push(`pid ${p.pid} maps a megapage at va 0x${hex8(m.va)}; the kernel never makes one`);
       if (m.pte & PTE_W && m.pte & PTE_COW) {
         problems.push(
-          `pid ${p.pid}'s PTE for va 0x${hex8(m.va)} is writable and still marked COW: clear PTE_COW when you make a page writable`,
+          `pid ${p.pid}'s PTE for va 0x${hex8(m.va)} is both writable and marked COW, and a COW page must be read-only: uvmcopy clears PTE_W when it sets PTE_COW, and cowfault clears PTE_COW when it makes the page writable`,
         );
       }
       const pa = PTE2PA(m.pte);
