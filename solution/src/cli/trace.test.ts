@@ -50,7 +50,7 @@ test("a step prints only what it changed: the pages whose mapping or reference c
   expect(fork!.indexOf("     now 0x00016000 +2     pages  r-- uad cow  frames 7..8        ref 2")).toBe(
     fork!.indexOf("     was 0x00016000 +2     pages  rw- uad      frames 7..8        ref 1") + 1,
   );
-  expect(fork).toContain("   C (pid 2, asid 0, root page table in frame 9): new, 7 pages mapped");
+  expect(fork).toContain("   C (pid 2, no ASID yet, root page table in frame 9): new, 7 pages mapped");
   // the child's write: one page in each process, the parent's only by its reference count
   expect(write).toContain("   P (pid 1, asid 1): 1 page changed");
   expect(write).toContain("     now 0x00017000               r-- uad cow  frame 8            ref 1");

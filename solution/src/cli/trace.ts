@@ -133,9 +133,10 @@ function formatChanges(c: PageChanges): string[] {
   if (c.ended)
     return [`   ${p.name} (pid ${p.pid}) ${p.state}${p.killedBy ? " by " + p.killedBy : ""}: its memory is gone`];
   const root = `root page table in frame ${p.root}`;
+  const asid = p.asid === 0 ? "no ASID yet" : `asid ${p.asid}`; // 0: the kernel gives one when it first runs
   const head = c.isNew
-    ? `   ${p.name} (pid ${p.pid}, asid ${p.asid}, ${root}): new, ${plural(c.pages, "page")} mapped`
-    : `   ${p.name} (pid ${p.pid}, asid ${p.asid}${c.newRoot ? `, ${root} now` : ""}): ${plural(c.pages, "page")} changed`;
+    ? `   ${p.name} (pid ${p.pid}, ${asid}, ${root}): new, ${plural(c.pages, "page")} mapped`
+    : `   ${p.name} (pid ${p.pid}, ${asid}${c.newRoot ? `, ${root} now` : ""}): ${plural(c.pages, "page")} changed`;
   // by address, each page's old mapping just above its new one
   const rows = [...c.was.map((r) => ({ r, word: "was" })), ...c.now.map((r) => ({ r, word: c.isNew ? "   " : "now" }))];
   rows.sort((a, b) => a.r.va - b.r.va || (a.word === "was" ? -1 : 1));
