@@ -22,5 +22,13 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json" }],
   },
   // verbose: false keeps what the tests log for the reporter (verbose Jest prints it at once, a second time)
-  ...(ownRun ? { reporters: ["<rootDir>/tests/support/reporter.js"], verbose: false } : {}),
+  // cacheDirectory: Jest's cache and the type check's answer stay in this folder, not in one /tmp
+  // folder that every project (and every user) of this machine shares
+  ...(ownRun
+    ? {
+        reporters: ["<rootDir>/tests/support/reporter.js"],
+        verbose: false,
+        cacheDirectory: "<rootDir>/node_modules/.cache/jest",
+      }
+    : {}),
 };
