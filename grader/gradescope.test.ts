@@ -11,7 +11,7 @@ import path from "node:path";
 import yauzl from "yauzl";
 import { NODE_LTS_MAJOR, SANDBOX_USER } from "./_autograder-scripts";
 import { describeKind } from "./difference/describe";
-import { RUNTIME_PACKAGES, buildAutograder } from "./gradescope";
+import { RUNTIME_PACKAGES, buildAutograder, builtNotice } from "./gradescope";
 import { GradescopeResults } from "./results";
 import { sandboxUser } from "./sandbox/_user";
 import { LAB, ROOT, labUnderTest, readJson, scratch } from "./test-support/fixtures";
@@ -111,6 +111,13 @@ describe("the zip", () => {
     expect(readFileSync(path.join(ROOT, "grader", "gradescope.ts"), "utf8")).toContain(
       "labs/cow/tests/support/reference.ts holds the reference's",
     );
+  });
+
+  test("the command warns that the zip holds the reference solution, by its path", () => {
+    const notice = builtNotice(zipFile, names);
+    expect(notice).toContain(`labs/${LAB.name}/tests/support/reference.ts`);
+    expect(notice).toMatch(/whoever holds the zip has the solution; keep it private/);
+    expect(builtNotice(zipFile, ["setup.sh"])).not.toMatch(/WARNING/);
   });
 
   test("pins every package the shipped code imports", () => {

@@ -221,6 +221,21 @@ function listFiles(dir: string, rel = ""): string[] {
   return out.sort();
 }
 
+/**
+ * What the command tells the instructor once the zip is written: where it is,
+ * and that it holds the reference solution (the names of `names` under a
+ * lab's tests/support/), so whoever holds the zip holds the solution.
+ */
+export function builtNotice(out: string, names: readonly string[]): string {
+  const solution = names.filter((n) => /^labs\/[^/]+\/tests\/support\/reference\.ts$/.test(n));
+  const warning =
+    solution.length === 0
+      ? ""
+      : `oslab gradescope: WARNING: the zip holds the reference solution (${solution.join(", ")}): ` +
+        "whoever holds the zip has the solution; keep it private (upload it to Gradescope only, never share or publish it)\n";
+  return `oslab gradescope: wrote ${out} (${names.length} files); upload it as the assignment's autograder\n${warning}`;
+}
+
 /** Runs the command; resolves to the exit status. */
 export async function gradescopeCommand(
   args: { lab: string; out: string; labDir?: string },
@@ -232,7 +247,7 @@ export async function gradescopeCommand(
       out: path.resolve(args.out),
       ...(args.labDir !== undefined ? { labDir: args.labDir } : {}),
     });
-    err(`oslab gradescope: wrote ${args.out} (${names.length} files); upload it as the assignment's autograder\n`);
+    err(builtNotice(args.out, names));
     return 0;
   } catch (e) {
     err(`oslab gradescope: ${(e as Error).message}\n`);

@@ -1,5 +1,7 @@
 // The one rule of who sees what (Gradescope's semantics), and the view of an item it makes.
 
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { ScoredItem, VISIBILITIES, Visibility } from "./model";
 import { INSTRUCTOR, MOMENTS, STUDENT, firstShown, itemView, shownInFull } from "./visibility";
 
@@ -64,4 +66,11 @@ test("why an item was not scored is kept (it names no check), and a passed item 
   const blocked = failed("hidden", { output: "depends on B1\nmore", hint: undefined as unknown as string });
   expect(itemView(blocked, STUDENT)).toMatchObject({ outcome: "blocked", blockedBy: "depends on B1", hint: "" });
   expect(itemView(failed("hidden", { passed: true, score: 2 }), STUDENT).hint).toBe("");
+});
+
+test("the README sends a student only the reports, never results.json (it holds every hidden test's title)", () => {
+  const readme = readFileSync(path.join(__dirname, "..", "README.md"), "utf8").replace(/\s+/g, " ");
+  const advice = /send a student only (.*?)\.(?: |$)/.exec(readme);
+  expect(advice?.[1]).toBe("`report.html` or `report.md`");
+  expect(readme).toContain("`results.json` is for Gradescope only");
 });
