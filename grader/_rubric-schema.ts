@@ -125,8 +125,9 @@ const LIMIT_WORDS: Readonly<Record<keyof Limits, string>> = {
   stepBudget:
     "machine steps of one booted machine: a runaway kernel loop stops the test it is in, the same way everywhere",
   engineSteps:
-    "engine steps the student's code may take in one test (a call into the kernel is one; its own loops are counted by the engine): an endless loop fails that test, at the same point on any machine",
-  engineMemoryMb: "the engine's heap for the student's code (its objects, arrays and strings)",
+    "engine steps the student's code may take in one test (a call into the kernel is one, and so is a promise callback; its own loops are counted by the engine): an endless loop fails that test, at the same point on any machine",
+  engineMemoryMb:
+    "the engine's memory in all, at least 16: the student's objects, arrays and strings and about 5 MiB of the engine's own; an allocation past it fails the test (\"used more than 64 MiB of memory\"), the same on any machine",
   engineStackKb: "the engine's stack for the student's code (how deep its calls may nest)",
   compileSeconds:
     "CPU time for compiling, checking and type-checking one submission's files, charged to that submission alone (a warm checker process per grading lane)",

@@ -358,11 +358,13 @@ describe("a submission's timelines, in a child process", () => {
         to: "  const keep: Uint8Array[] = [];\n  for (;;) keep.push(new Uint8Array(16 << 20).fill(1));\n",
       },
     ]);
-    // stopped by the memory watch, not the 20 s timeout: the message says which
-    expect(await timelinesOf(folder, 20_000)).toEqual([
-      "the scenarios used more than 256 MiB of memory",
-      "the scenarios used more than 256 MiB of memory",
-    ]);
+    // stopped by the engine's own memory limit (the rubric's engineMemoryMb), the same on any
+    // machine, not by the outside watch or the 20 s timeout: the child goes on to the next scenario
+    const [hog, missing] = await timelinesOf(folder, 20_000);
+    expect(hog).toBe(
+      `Your code used more than ${kit.rubric.limits.engineMemoryMb} MiB of memory in the engine and was stopped: something allocates without end?`,
+    );
+    expect(missing).toMatch(/^ScenarioError: Cannot read scenario .*no-such\.json/);
   });
 
   it("shows a page-table leak: the leaked page-table pages are in your kernel's picture only", async () => {
@@ -372,12 +374,13 @@ describe("a submission's timelines, in a child process", () => {
     const d = firstDivergence(mine as Timeline, ref)!;
     const picture = pictureOf("C1", { name: "x", file: "x.json" }, mine as Timeline, ref, d);
     expect(picture.mine.after.text).toBe("exit B 0");
-    // B's root and level-0 tables stay allocated on the leaking kernel, and nowhere on the reference
+    // B's level-0 tables stay allocated on the leaking kernel (it frees only the root), and nowhere on the reference
     const tables = picture.mine.before.processes.find((p) => p.name === "B")!.tables!;
     expect(tables.length).toBeGreaterThanOrEqual(2); // a root and a level-0 table at least
-    expect(picture.mine.after.leaked).toEqual(
-      [...tables].sort((a, b) => a - b).map((frame) => ({ frame, ref: 1, table: true })),
-    );
+    const leaked = picture.mine.after.leaked;
+    expect(leaked.length).toBe(tables.length - 1);
+    for (const l of leaked)
+      expect({ ...l, ofB: tables.includes(l.frame) }).toEqual({ ...l, ref: 1, table: true, ofB: true });
     expect(picture.reference.after.leaked).toEqual([]);
     expect(pictureKey(picture.mine)).not.toBe(pictureKey(picture.reference));
   });
