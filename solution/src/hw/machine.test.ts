@@ -314,13 +314,57 @@ describe("Machine: fault counters", () => {
     expect(m.counters()).toMatchObject({ cowCopies: 1, cowReuses: 0, framesCopied: 1 });
   });
 
-  test("a COW fault counts as a reuse when no frame was copied, even if the PTE moved to another frame", () => {
+  test("a COW fault counts as a copy when the page ends up on another frame, even if no frame was copied", () => {
     const m = running(URO | PTE_COW, (m) => {
       m.write32(pteAddr(L0_A, VA), PA2PTE(F3) | URW); // remapped without copying the data
       return "resume";
     });
     m.store(VA, bytes(1));
-    expect(m.counters()).toMatchObject({ cowCopies: 0, cowReuses: 1, framesCopied: 0 });
+    expect(m.counters()).toMatchObject({ cowCopies: 1, cowReuses: 0, framesCopied: 0 });
+  });
+
+  test("a COW fault resolved by copying the frame in two halves counts one frame copied and a copy, not a reuse", () => {
+    const m = running(URO | PTE_COW, (m) => {
+      m.copyPhysical(F2, F1, PGSIZE / 2);
+      m.copyPhysical(F2 + PGSIZE / 2, F1 + PGSIZE / 2, PGSIZE / 2);
+      m.write32(pteAddr(L0_A, VA), PA2PTE(F2) | URW);
+      return "resume";
+    });
+    expect(m.store(VA, bytes(1))).toBe("ok");
+    expect(m.counters()).toMatchObject({ cowFaults: 1, cowCopies: 1, cowReuses: 0, framesCopied: 1 });
+  });
+
+  test("copyPhysical in 4096 one-byte pieces copies the bytes and counts one frame copied", () => {
+    const m = newMachine();
+    const pattern = Uint8Array.from({ length: PGSIZE }, (_, i) => (i * 5 + 1) & 0xff);
+    m.writePhysical(F1, pattern);
+    for (let i = 0; i < PGSIZE; i++) m.copyPhysical(F2 + i, F1 + i, 1);
+    expect(m.peekPhysical(F2, PGSIZE)).toEqual(pattern);
+    expect(m.counters().framesCopied).toBe(1);
+  });
+
+  test("kernel word stores of words loaded from another data frame count that frame copied once; page tables are left out", () => {
+    const m = newMachine();
+    m.noteAllocated(true, L0_A);
+    m.noteAllocated(true, L0_B);
+    m.write32(L0_A, 0x1234);
+    m.write32(L0_B, m.read32(L0_A)); // fork copying a PTE: no page copied
+    expect(m.counters().framesCopied).toBe(0);
+    m.writePhysical(F1, bytes(1, 2, 3, 4, 5, 6, 7, 8));
+    m.write32(F2, m.read32(F1));
+    m.write32(F2 + 4, m.read32(F1 + 4));
+    expect(m.peekPhysical(F2, 8)).toEqual(bytes(1, 2, 3, 4, 5, 6, 7, 8));
+    expect(m.counters().framesCopied).toBe(1);
+  });
+
+  test("a frame zeroed again (allocated anew) counts a copy into it again", () => {
+    const m = newMachine();
+    m.copyPhysical(F2, F1, 8);
+    m.copyFrame(F2, F1);
+    expect(m.counters().framesCopied).toBe(1);
+    m.zeroFrame(F2);
+    m.copyPhysical(F2, F1, 8);
+    expect(m.counters().framesCopied).toBe(2);
   });
 
   test("a store fault on a present read-only page without PTE_COW is not a COW fault", () => {
@@ -426,12 +470,12 @@ describe("Machine: counters and cycles", () => {
 
   test("framesInUse is frames allocated minus frames freed; pageTableFrames follows page-table frames", () => {
     const m = newMachine();
-    m.noteAllocated(true);
-    m.noteAllocated(false);
-    m.noteAllocated(false);
-    m.noteFreed(false);
+    m.noteAllocated(true, F1);
+    m.noteAllocated(false, F2);
+    m.noteAllocated(false, F3);
+    m.noteFreed(false, F2);
     expect(m.counters()).toMatchObject({ framesAllocated: 3, framesFreed: 1, framesInUse: 2, pageTableFrames: 1 });
-    m.noteFreed(true);
+    m.noteFreed(true, F1);
     expect(m.counters()).toMatchObject({ framesInUse: 1, pageTableFrames: 0 });
   });
 

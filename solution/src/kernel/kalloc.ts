@@ -49,7 +49,7 @@ export function kfree(pa: number): void {
   if (refcount[f] === 0) panic(`kfree: frame 0x${hex8(pa)} is already free`);
   if (--refcount[f]! > 0) return;
   hart().junkFrame(pa);
-  hart().noteFreed(pagetable[f] === 1);
+  hart().noteFreed(pagetable[f] === 1, pa);
   pagetable[f] = 0;
   pool[top++] = f;
   record({ kind: "free", pa });
@@ -91,7 +91,7 @@ function allocate(isPagetable: boolean): number | null {
   refcount[f] = 1;
   pagetable[f] = isPagetable ? 1 : 0;
   hart().zeroFrame(pa);
-  hart().noteAllocated(isPagetable);
+  hart().noteAllocated(isPagetable, pa);
   record({ kind: "alloc", pa, pageTable: isPagetable });
   return pa;
 }

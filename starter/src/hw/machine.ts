@@ -6,17 +6,21 @@
 // The counters are the hardware's own observations, kept in private fields
 // that no kernel code can reach: the kernel is told nothing it could use to
 // change them. A COW fault is a store page fault on a present leaf PTE with
-// the COW bit set; it counts as a copy when a frame was copied before the
-// store retried successfully, and as a reuse when none was.
+// the COW bit set; it counts as a copy when the store retried successfully
+// on a different frame, or a frame was copied into meanwhile, and as a reuse
+// when neither happened. How copies are counted is in copies.ts.
 
 import { hex8 } from "./_format";
+import { CopyTracker } from "./copies";
 import { ACCESS_BYTES, COST } from "./cost";
 import { MemoryObserver, PhysicalMemory } from "./memory";
 import { Mmu } from "./mmu";
 import {
   ASIDMAX,
   Access,
+  PGSHIFT,
   PGSIZE,
+  PTE2PA,
   PTE_COW,
   PTE_R,
   PTE_V,
@@ -131,13 +135,13 @@ export class Machine {
   #steps = 0;
   #stepBudget: number;
   #c: Counters;
+  #copies: CopyTracker;
 
   constructor(config: MachineConfig) {
     this.#c = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as unknown as Counters;
     const counters = this.#c;
     const observer: MemoryObserver = {
       frameCopied() {
-        counters.framesCopied++;
         counters.cycles += COST.frameCopy;
       },
       frameZeroed() {
@@ -148,6 +152,7 @@ export class Machine {
     this.#memory = new PhysicalMemory(config.frames, observer);
     this.#mmu = new Mmu(this.#memory, new Tlb(config.tlbEntries));
     this.frames = config.frames;
+    this.#copies = new CopyTracker(config.frames, () => counters.framesCopied++);
     this.#stepBudget = config.stepBudget ?? DEFAULT_STEP_BUDGET;
   }
 
@@ -193,7 +198,9 @@ export class Machine {
   read32(pa: number): number {
     this.#step();
     this.#c.cycles += COST.kernelMem;
-    return this.#memory.read32(pa);
+    const value = this.#memory.read32(pa);
+    this.#copies.wordRead(pa >>> PGSHIFT, value);
+    return value;
   }
 
   /** A kernel store of the page-table word at `pa`. */
@@ -201,24 +208,39 @@ export class Machine {
     this.#step();
     this.#c.cycles += COST.kernelMem;
     this.#memory.write32(pa, value);
+    this.#copies.wordWritten(pa >>> PGSHIFT, value >>> 0);
   }
 
   /** Copies the frame at `srcPa` over the frame at `dstPa` (counted in framesCopied). */
   copyFrame(dstPa: number, srcPa: number): void {
     this.#step();
     this.#memory.copyFrame(dstPa, srcPa);
+    this.#copies.copied(dstPa >>> PGSHIFT, srcPa >>> PGSHIFT);
+  }
+
+  /**
+   * Copies `length` bytes from `srcPa` to `dstPa`, each span within one
+   * frame; counted in framesCopied once per allocation of the destination.
+   */
+  copyPhysical(dstPa: number, srcPa: number, length: number): void {
+    this.#step();
+    this.#c.cycles += Math.ceil(length / ACCESS_BYTES) * COST.access;
+    this.#memory.write(dstPa, this.#memory.read(srcPa, length));
+    if (length > 0) this.#copies.copied(dstPa >>> PGSHIFT, srcPa >>> PGSHIFT);
   }
 
   /** Zeroes the frame at `pa` (counted in framesZeroed). */
   zeroFrame(pa: number): void {
     this.#step();
     this.#memory.zeroFrame(pa);
+    this.#copies.renewed(pa >>> PGSHIFT);
   }
 
   /** Fills a freed frame with junk, so that a use after free reads garbage. */
   junkFrame(pa: number): void {
     this.#step();
     this.#memory.junkFrame(pa);
+    this.#copies.renewed(pa >>> PGSHIFT);
   }
 
   /** Stores bytes into physical memory from a kernel buffer (loading an image). */
@@ -251,16 +273,18 @@ export class Machine {
 
   // --- what the allocator reports, for the counters -----------------------
 
-  /** The kernel's allocator handed out a frame (a page table's when `pageTable`). */
-  noteAllocated(pageTable: boolean): void {
+  /** The kernel's allocator handed out the frame at `pa` (a page table's when `pageTable`). */
+  noteAllocated(pageTable: boolean, pa: number): void {
     this.#c.framesAllocated++;
     if (pageTable) this.#c.pageTableFrames++;
+    this.#copies.holdsPageTable(pa >>> PGSHIFT, pageTable);
   }
 
-  /** The kernel's allocator returned a frame to the free pool. */
-  noteFreed(pageTable: boolean): void {
+  /** The kernel's allocator returned the frame at `pa` to the free pool. */
+  noteFreed(pageTable: boolean, pa: number): void {
     this.#c.framesFreed++;
     if (pageTable) this.#c.pageTableFrames--;
+    this.#copies.holdsPageTable(pa >>> PGSHIFT, false);
   }
 
   /** An environment call (a syscall) entered the kernel and returned. */
@@ -325,13 +349,15 @@ export class Machine {
   // Translates one access, trapping to the kernel and retrying while it
   // faults. Returns the physical address, -1 (killed) or -2 (failed).
   //
-  // A COW fault counts as a copy when a frame was copied between the fault
-  // and the successful retry, and as a reuse when none was (SCENARIOS.md,
-  // "Figures"); a demand-zero fault when an absent page became present and
-  // a frame was zeroed meanwhile. Both are judged at the successful retry,
-  // from the first fault of the access.
+  // A COW fault counts as a copy when the retry lands on a different frame
+  // than the faulting PTE mapped, or a frame was copied into between the
+  // fault and the successful retry, and as a reuse when neither happened
+  // (SCENARIOS.md, "Figures"); a demand-zero fault when an absent page
+  // became present and a frame was zeroed meanwhile. Both are judged at the
+  // successful retry, from the first fault of the access.
   #resolve(va: number, access: Access, priv: Priv): number {
     let cow = false;
+    let cowFrame = 0;
     let absent = false;
     let copiedBefore = 0;
     let zeroedBefore = 0;
@@ -341,7 +367,8 @@ export class Machine {
       this.#c.cycles += this.#mmu.walkReads * COST.walk;
       if (pa >= 0) {
         if (cow) {
-          if (this.#c.framesCopied > copiedBefore) this.#c.cowCopies++;
+          const moved = pa >>> PGSHIFT !== cowFrame;
+          if (moved || this.#c.framesCopied > copiedBefore) this.#c.cowCopies++;
           else this.#c.cowReuses++;
         }
         if (absent && this.#c.framesZeroed > zeroedBefore) this.#c.demandZeroFaults++;
@@ -358,6 +385,7 @@ export class Machine {
         if (cowFault) this.#c.cowFaults++;
         if (faults === 0) {
           cow = cowFault;
+          if (cowFault) cowFrame = PTE2PA(leaf.pte) >>> PGSHIFT;
           absent = !present;
           copiedBefore = this.#c.framesCopied;
           zeroedBefore = this.#c.framesZeroed;
