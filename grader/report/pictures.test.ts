@@ -343,10 +343,11 @@ describe("a submission's timelines, in a child process", () => {
       `Your code ran for more than ${kit.rubric.limits.engineSteps.toLocaleString("en-US")} engine steps without returning and was stopped: an endless loop, or a loop that never reaches its end?`,
     );
     expect(missing).toMatch(/^ScenarioError: Cannot read scenario .*no-such\.json/);
-    // when the engine's budget would let it run on, the child's time limit stops it
+    // when the engine's budget would let it run on, the child's budget of CPU time stops it (the
+    // same on a loaded machine: a report's pictures do not depend on how busy the grader is)
     expect(await timelinesOf(folder, 1500, 1e12)).toEqual([
-      "the scenarios did not finish within 2 s",
-      "the scenarios did not finish within 2 s",
+      "the scenarios used more than 2 s of CPU time",
+      "the scenarios used more than 2 s of CPU time",
     ]);
   });
 
@@ -377,7 +378,7 @@ describe("a submission's timelines, in a child process", () => {
     // B's level-0 tables stay allocated on the leaking kernel (it frees only the root), and nowhere on the reference
     const tables = picture.mine.before.processes.find((p) => p.name === "B")!.tables!;
     expect(tables.length).toBeGreaterThanOrEqual(2); // a root and a level-0 table at least
-    const leaked = picture.mine.after.leaked;
+    const leaked = picture.mine.after.leaked ?? [];
     expect(leaked.length).toBe(tables.length - 1);
     for (const l of leaked)
       expect({ ...l, ofB: tables.includes(l.frame) }).toEqual({ ...l, ref: 1, table: true, ofB: true });

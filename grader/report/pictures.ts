@@ -22,6 +22,7 @@ import { COUNTER_NAMES, Counters } from "../../solution/src/hw/machine";
 import { PGSIZE, PTE_COW, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from "../../solution/src/hw/riscv";
 import { loadScenario } from "../../solution/src/scenario/parse";
 import { ProcessView, StepView, Timeline, buildTimeline } from "../../solution/src/scenario/timeline";
+import { cpuTimeMs, processTree } from "../_cputime";
 import { rssKb } from "../run";
 import { IsolationLayer, Sandboxed, forkSandboxed } from "../sandbox/isolation";
 import { Rubric, ScoredItem, SubmissionResult } from "../model";
@@ -154,7 +155,12 @@ export interface SubmissionRun {
   readonly engine: TimelineJob["engine"];
   readonly studentFiles: readonly string[];
   readonly stepBudget: number;
-  /** Wall-clock limit for all the scenarios together. */
+  /**
+   * CPU time (the child's and its processes') for all the scenarios
+   * together: a budget the same on a loaded machine as on an idle one, so a
+   * report's pictures do not depend on the machine's speed. Ten times as
+   * much wall-clock time is the backstop for a child that hangs.
+   */
   readonly timeoutMs: number;
   readonly memoryMb: number;
   /** The layer the child runs under (default "none": the kit's own code alone). */
@@ -196,13 +202,19 @@ export function submissionTimelines(run: SubmissionRun, files: readonly string[]
       settled = true;
       clearTimeout(timer);
       clearInterval(memory);
+      clearInterval(cpu);
       box.kill();
       resolve(value);
     };
+    const seconds = Math.round(run.timeoutMs / 1000);
     const timer = setTimeout(
-      () => finish(all(`the scenarios did not finish within ${Math.round(run.timeoutMs / 1000)} s`)),
-      run.timeoutMs,
+      () => finish(all(`the scenarios did not finish within ${10 * seconds} s`)),
+      10 * run.timeoutMs,
     );
+    const cpu = setInterval(() => {
+      const used = box.pid === undefined ? null : cpuTimeMs(processTree(box.pid));
+      if (used !== null && used > run.timeoutMs) finish(all(`the scenarios used more than ${seconds} s of CPU time`));
+    }, 100);
     // the heap limit does not cover buffers: resident memory is watched from outside, as a grading worker's is
     const memory = setInterval(() => {
       const kb = rssKb(box.pid);
