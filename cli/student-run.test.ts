@@ -145,3 +145,31 @@ test("a type error in one of the three files is reported in one block naming the
       `  ${rel}:${line}:14 TS2322: Type 'string' is not assignable to type 'number'.`,
   );
 }, 120_000);
+
+test("a syntax error in one of the three files is called one, names file:line, says what the grader does, and prints no colour codes", async () => {
+  const files = submission(path.join(EXAMPLES, "reference"));
+  const rel = "src/kernel/cow.ts";
+  const text = files.get(rel)!;
+  const lines = text.split("\n");
+  const line = lines.findIndex((l) => l.includes("PGROUNDDOWN(va)")) + 1;
+  expect(line).toBeGreaterThan(0);
+  files.set(rel, text.replace("PGROUNDDOWN(va)", "PGROUNDDOWN(va"));
+  const r = await npmTest(files);
+  expect(r.code).toBe(1);
+  expect(r.printed).not.toContain("\u001b[");
+  expect(r.printed).not.toContain("type error (the tests above ran anyway");
+  expect(r.printed).toContain(
+    `1 syntax error in ${rel}: 3 test files could not run because of it (none of their tests ran):`,
+  );
+  expect(r.printed).toMatch(new RegExp(`^  ${rel}:${line}:\\d+ TS1005: '\\)' expected\\.$`, "m"));
+  expect(r.printed).toContain(
+    "In the grader, part B, which needs it, scores 0 (tests and thresholds), and the other parts are graded " +
+      `with the reference's version of ${rel} in its place (handout: "A file that does not compile or load").`,
+  );
+  expect(r.printed).toMatch(
+    new RegExp(`tests/partA-fork\\.test\\.ts could not run: the syntax error at ${rel}:${line}:`),
+  );
+  expect(r.printed.trimEnd().split("\n").pop()).toBe(
+    "Tests: 0 passed, 0 failed, 0 waiting on a function not written yet, 3 test files could not run, of 0, 1 syntax error, 0 type errors.",
+  );
+}, 120_000);

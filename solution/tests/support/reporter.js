@@ -4,7 +4,9 @@
 // with the tests waiting on it, then the type errors, then the totals.
 // A test waits on a function when it reached that function's stub
 // (tests/support/_not-written.ts). The type check (typecheck.js) runs in
-// its own process meanwhile; a type error fails the run.
+// its own process meanwhile; a type error fails the run. A syntax error is
+// told apart: the test files that load its file could not run at all.
+// Nothing printed carries colour codes unless stderr is a terminal.
 "use strict";
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
@@ -13,7 +15,8 @@ const path = require("node:path");
 class StudentReporter {
   constructor(globalConfig) {
     this.root = globalConfig.rootDir;
-    this.studentFiles = studentFilesOf(this.root);
+    this.grading = gradingOf(this.root);
+    this.studentFiles = this.grading.studentFiles;
     this.silent = globalConfig.silent === true;
     this.files = []; // { rel, results, execError }
     this.typeCheck = null;
@@ -45,8 +48,9 @@ class StudentReporter {
     const typeCheck = this.typeCheck === null ? { errors: [], trouble: null } : await this.typeCheck;
     this.failedTypeCheck = typeCheck.errors.length > 0;
     const blocks = [
-      failures(this.root, this.studentFiles, files),
+      failures(this.root, this.studentFiles, files, typeCheck),
       waiting(files),
+      syntaxBlock(this.grading, files, typeCheck),
       typeBlock(typeCheck),
       totals(files, typeCheck),
     ];
@@ -103,11 +107,16 @@ function consoleLine(root, entry) {
 
 // --- the report at the end ---------------------------------------------------
 
-function failures(root, studentFiles, files) {
+function failures(root, studentFiles, files, typeCheck) {
   const out = [];
   for (const file of files) {
     if (file.execError !== null) {
-      out.push(`✕ ${file.rel} could not run:\n${indent(messageOf(file.execError.message ?? ""), 4)}`);
+      const cause = syntaxCause(file, typeCheck);
+      out.push(
+        cause === null
+          ? `✕ ${file.rel} could not run:\n${indent(messageOf(file.execError.message ?? ""), 4)}`
+          : `✕ ${file.rel} could not run: the syntax error at ${at(cause)} stops it loading (see below)`,
+      );
       continue;
     }
     for (const t of file.results) {
@@ -139,16 +148,53 @@ function waiting(files) {
   return out;
 }
 
+// The syntax error a test file could not run for: one the type check found, named in the file's error.
+function syntaxCause(file, typeCheck) {
+  const text = plain(file.execError.message ?? "");
+  return typeCheck.errors.find((e) => e.syntax && e.file !== null && text.includes(`${e.file}:${e.line}:`)) ?? null;
+}
+
+// Syntax errors: what they stopped here, and what the grader does with the file (handout,
+// "A file that does not compile or load").
+function syntaxBlock(grading, files, typeCheck) {
+  const errors = typeCheck.errors.filter((e) => e.syntax);
+  if (errors.length === 0) return [];
+  const stopped = files.filter((f) => f.execError !== null && syntaxCause(f, typeCheck) !== null).length;
+  const where = [...new Set(errors.map((e) => e.file).filter((f) => f !== null))];
+  const head =
+    `${plural(errors.length, "syntax error")} in ${where.join(", ") || "your files"}: ` +
+    `${plural(stopped, "test file")} could not run because of it (none of their tests ran):`;
+  const grader = where.map((file) => {
+    const part = grading.editPoints.find((e) => e.file === file)?.part;
+    const scores = part === undefined ? "the part that needs it scores 0" : `part ${part}, which needs it, scores 0`;
+    return (
+      `In the grader, ${scores} (tests and thresholds), and the other parts are graded with the reference's ` +
+      `version of ${file} in its place (handout: "A file that does not compile or load").`
+    );
+  });
+  return [head, ...errors.map(errorLine), ...grader];
+}
+
+// Type errors (not syntax errors): the tests ran anyway.
 function typeBlock(typeCheck) {
   if (typeCheck.trouble !== null) return [`The type check could not run: ${typeCheck.trouble}`];
-  if (typeCheck.errors.length === 0) return [];
-  const lines = typeCheck.errors.map((e) => {
-    const at = e.file === null ? "" : `${e.file}:${e.line}:${e.column} `;
-    return `  ${at}TS${e.code}: ${e.message.split("\n").join("\n    ")}`;
-  });
-  const n = typeCheck.errors.length;
+  const errors = typeCheck.errors.filter((e) => !e.syntax);
+  if (errors.length === 0) return [];
+  const n = errors.length;
   const head = `TypeScript finds ${n} type error${n === 1 ? "" : "s"} (the tests above ran anyway; the grader reports them too):`;
-  return [head, ...lines];
+  return [head, ...errors.map(errorLine)];
+}
+
+function errorLine(e) {
+  return `  ${e.file === null ? "" : `${at(e)} `}TS${e.code}: ${e.message.split("\n").join("\n    ")}`;
+}
+
+function at(e) {
+  return `${e.file}:${e.line}:${e.column}`;
+}
+
+function plural(n, what) {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
 
 function totals(files, typeCheck) {
@@ -161,9 +207,11 @@ function totals(files, typeCheck) {
     `${c.waiting} waiting on a function not written yet`,
     ...(notRun > 0 ? [`${notRun} test file${notRun === 1 ? "" : "s"} could not run`] : []),
   ];
-  const n = typeCheck.errors.length;
-  const types = typeCheck.trouble === null ? `, ${n} type error${n === 1 ? "" : "s"}` : "";
-  return [`Tests: ${parts.join(", ")}, of ${all}${types}.`];
+  const syntax = typeCheck.errors.filter((e) => e.syntax).length;
+  const n = typeCheck.errors.length - syntax;
+  const types = typeCheck.trouble === null ? `, ${plural(n, "type error")}` : "";
+  const syntaxes = syntax > 0 ? `, ${plural(syntax, "syntax error")}` : "";
+  return [`Tests: ${parts.join(", ")}, of ${all}${syntaxes}${types}.`];
 }
 
 // --- one test's result ------------------------------------------------------
@@ -216,13 +264,21 @@ function whereFrom(root, studentFiles, text) {
     .map((f) => `${f.file}:${f.line}${f === yours && f.fn !== null ? ` (in ${f.fn})` : ""}`);
 }
 
-// The student's files, from tests/engine/grading.json (none when it cannot be read).
-function studentFilesOf(root) {
+// The student's files and which part each belongs to, from tests/engine/grading.json (none when
+// it cannot be read).
+function gradingOf(root) {
   try {
-    return JSON.parse(fs.readFileSync(path.join(root, "tests", "engine", "grading.json"), "utf8")).studentFiles;
+    const g = JSON.parse(fs.readFileSync(path.join(root, "tests", "engine", "grading.json"), "utf8"));
+    return { studentFiles: g.studentFiles ?? [], editPoints: g.editPoints ?? [] };
   } catch {
-    return [];
+    return { studentFiles: [], editPoints: [] };
   }
+}
+
+// TEXT without terminal colour codes (the compiler's and Jest's messages carry them).
+function plain(text) {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, "");
 }
 
 function relative(root, file) {
@@ -236,9 +292,10 @@ function indent(text, n) {
     .join("\n");
 }
 
-// Jest's own reporters write to stderr, and `jest --json` keeps stdout for its JSON.
+// Jest's own reporters write to stderr, and `jest --json` keeps stdout for its JSON. Colour
+// codes only reach a terminal.
 function write(text) {
-  process.stderr.write(text + "\n");
+  process.stderr.write((process.stderr.isTTY ? text : plain(text)) + "\n");
 }
 
 module.exports = StudentReporter;

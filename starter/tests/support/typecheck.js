@@ -6,8 +6,9 @@
 //
 //   node tests/support/typecheck.js ROOT CACHE_DIR
 //
-// prints a JSON list of type errors ({ file, line, column, code, message },
-// file relative to ROOT) and exits 0, or prints why it could not check and
+// prints a JSON list of errors ({ file, line, column, code, message, syntax },
+// file relative to ROOT; syntax: true for a syntax error, which stops the
+// file from loading at all, false for a type error) and exits 0, or prints why it could not check and
 // exits 2. The answer is kept in CACHE_DIR (Jest's cache folder) under a
 // key made of tsconfig.json and every file under src/: when none of them
 // changed since the last check, the answer is the same and TypeScript is
@@ -37,11 +38,13 @@ function cachedTypeErrors(root, cacheDir) {
 }
 
 // A hash of what the check reads from the project: tsconfig.json, grading.json, the installed
-// versions (package-lock.json) and every file under src/.
+// versions (package-lock.json), every file under src/, and this check itself (what it answers).
 function keyOf(root) {
   const hash = crypto.createHash("sha256").update(root);
   const lock = fs.existsSync(path.join(root, "package-lock.json")) ? ["package-lock.json"] : [];
   const files = ["tsconfig.json", ...lock, path.join("tests", "engine", "grading.json"), ...filesUnder(root, "src")];
+  const self = path.relative(root, path.resolve(process.argv[1])); // this file
+  if (!self.startsWith("..")) files.push(self);
   for (const rel of files) hash.update(`\0${rel}\0`).update(fs.readFileSync(path.join(root, rel)));
   return hash.digest("hex");
 }
@@ -69,15 +72,17 @@ function typeErrors(root) {
   const rootNames = grading.studentFiles.map((rel) => path.join(root, rel));
   const options = { ...parsed.options, noEmit: true, types: ["node"] };
   const program = ts.createProgram({ rootNames, options });
-  return ts.getPreEmitDiagnostics(program).map((d) => diagnostic(ts, d, root));
+  const syntactic = new Set(program.getSyntacticDiagnostics());
+  return ts.getPreEmitDiagnostics(program).map((d) => diagnostic(ts, d, root, syntactic.has(d)));
 }
 
-function diagnostic(ts, d, root) {
+function diagnostic(ts, d, root, syntax) {
   const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
-  if (d.file === undefined || d.start === undefined) return { file: null, line: 0, column: 0, code: d.code, message };
+  if (d.file === undefined || d.start === undefined)
+    return { file: null, line: 0, column: 0, code: d.code, message, syntax };
   const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
   const file = path.relative(root, d.file.fileName).split(path.sep).join("/");
-  return { file, line: line + 1, column: character + 1, code: d.code, message };
+  return { file, line: line + 1, column: character + 1, code: d.code, message, syntax };
 }
 
 try {
