@@ -248,7 +248,9 @@ export async function gradeBatch(paths: readonly string[], options: GradeOptions
           ...(options.audience !== undefined ? { audience: options.audience } : {}),
         },
       );
-      if (written.failed.length > 0) {
+      // why a student got no picture is the instructor's to know: the summary's warnings, never a student's view
+      meta.warnings.push(...[...written.problems].sort());
+      if (written.failed.length > 0 || written.problems.length > 0) {
         // a report the grader could not write is its own failure, told in that submission's results
         for (const f of written.failed) {
           const i = results.findIndex((r) => r.id === f.id);

@@ -194,7 +194,9 @@ const LONG_ID = "a-student-whose-identifier-from-the-course-roster-is-rather-lon
 /** The example that fails the most and has the most pictures: its report is the longest. */
 const WORST = "teardown-frees-shared-frames";
 /** The ids the batch of this file's own grades. */
-const OWN = ["parent-writable", LONG_ID];
+/** Graded with its pictures made to fail (OSLAB_GRADER_FAULT), a grader bug on purpose. */
+const PICTURE_LOST = "picture-lost";
+const OWN = ["parent-writable", PICTURE_LOST, LONG_ID];
 
 /** LONG_ID's zip: the reference's files deep in folders, and an entry with a long name that climbs out. */
 function longPathsZip(): Buffer {
@@ -239,13 +241,30 @@ describe("graded batches", () => {
   let examples = "";
   let EXAMPLES: string[] = [];
   beforeAll(async () => {
-    solutionSubmission(path.join(klass, "parent-writable"), [
-      { file: "src/kernel/uvmcopy.ts", from: "pte = (pte & ~PTE_W) | PTE_COW;", to: "pte = pte | PTE_COW;" },
-    ]);
+    for (const id of ["parent-writable", PICTURE_LOST])
+      solutionSubmission(path.join(klass, id), [
+        { file: "src/kernel/uvmcopy.ts", from: "pte = (pte & ~PTE_W) | PTE_COW;", to: "pte = pte | PTE_COW;" },
+      ]);
     writeFileSync(path.join(klass, `${LONG_ID}.zip`), longPathsZip());
     examples = (await gradedExamples()).out;
     EXAMPLES = exampleNames();
-    await gradeBatch([klass], { lab: "cow", labDir, root: ROOT, out, jobs: 2 });
+    process.env.OSLAB_GRADER_FAULT = `picture:${PICTURE_LOST}`;
+    try {
+      await gradeBatch([klass], { lab: "cow", labDir, root: ROOT, out, jobs: 2 });
+    } finally {
+      delete process.env.OSLAB_GRADER_FAULT;
+    }
+  });
+
+  it("tells the instructor, in the summary's warnings, why a student got no picture; never the student", () => {
+    const summary = JSON.parse(readFileSync(path.join(out, "summary.json"), "utf8")) as { warnings: string[] };
+    const lost = summary.warnings.filter((w) => w.startsWith(`${PICTURE_LOST}: no picture for `));
+    expect(lost.length).toBeGreaterThan(0);
+    for (const w of lost) expect(w).toMatch(/: Injected grader fault .*picture stage/);
+    expect(summary.warnings.filter((w) => w.startsWith("parent-writable:"))).toEqual([]);
+    expect(readFileSync(path.join(out, "summary.html"), "utf8")).toContain(`${PICTURE_LOST}: no picture for `);
+    for (const file of ["report.html", "report.md"])
+      expect(readFileSync(path.join(out, PICTURE_LOST, file), "utf8")).not.toMatch(/no picture for|Injected/);
   });
 
   it("writes each student's report.html and report.md, the instructor's view beside them, and the summary linking to that", () => {

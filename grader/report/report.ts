@@ -166,6 +166,7 @@ async function drawPictures(
   // files that hung or crashed the grader's compiler are not compiled again here, in the grader's process
   if (result.problems.some((p) => p.startsWith(NOT_COMPILED))) return fail("the submission could not be compiled");
   try {
+    faultPoint("picture", result.id);
     const intake = await readSubmission(source, kit.rubric.studentFiles);
     if (intake.error !== undefined) return fail(intake.error);
     const ws = createWorkspace(kit, intake);
