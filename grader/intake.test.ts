@@ -367,6 +367,47 @@ test("the flat files of one student in a class folder are read under their own n
   expect(intake.missing).toEqual(["src/kernel/uvmfree.ts"]);
 });
 
+test("flat files handed in but not used are named, with a did-you-mean when only case or a prefix differs", async () => {
+  const klass = writeFiles(path.join(work, "wrong-names"), {
+    "wrongname_89012_34567_Uvmcopy.ts": "// uvmcopy\n",
+    "wrongname_89012_34567_my_cow.ts": "// cow\n",
+    "wrongname_89012_34567_uvmfree.ts": "// uvmfree\n",
+    "wrongname_89012_34567_writeup.pdf": "%PDF",
+  });
+  const member = (file: string): SubmissionMember => ({
+    path: `wrongname_89012_34567_${file}`,
+    kind: "file",
+    as: file,
+  });
+  const intake = await readSubmission(
+    {
+      id: "wrongname_89012",
+      path: klass,
+      kind: "folder",
+      members: ["Uvmcopy.ts", "my_cow.ts", "uvmfree.ts", "writeup.pdf"].map(member),
+    },
+    STUDENT_FILES,
+  );
+  expect(intake.missing).toEqual(["src/kernel/uvmcopy.ts", "src/kernel/cow.ts"]);
+  expect(intake.notes).toEqual([
+    '"Uvmcopy.ts" was handed in but not used: did you mean src/kernel/uvmcopy.ts? Names must match exactly, case included.',
+    '"my_cow.ts" was handed in but not used: did you mean src/kernel/cow.ts? Names must match exactly, case included.',
+    '"writeup.pdf" was handed in but not used: it is not one of the lab\'s files.',
+  ]);
+});
+
+test("in a folder, a file named like a missing student file but for its case gets a did-you-mean", async () => {
+  const dir = writeFiles(path.join(work, "case-folder"), {
+    ...three("", ["src/kernel/cow.ts"]),
+    "src/kernel/COW.ts": "// cow\n",
+    "README.md": "# not named: a folder has too many files",
+  });
+  const intake = await readSubmission({ id: "case-folder", path: dir, kind: "folder" }, STUDENT_FILES);
+  expect(intake.notes).toEqual([
+    '"src/kernel/COW.ts" was handed in but not used: did you mean src/kernel/cow.ts? Names must match exactly, case included.',
+  ]);
+});
+
 test("a folder, an archive and a file inside a class zip are each read as a submission", async () => {
   const klass = path.join(work, "class-of.zip");
   writeFileSync(

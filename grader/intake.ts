@@ -86,8 +86,44 @@ export async function readSubmission(
     }
     files.push({ path: want, foundAt: best.p, text });
   }
+  notes.push(...unusedNotes(source, listing, missing, files));
   if (files.length === 0) return unreadable(noStudentFile(listing, studentFiles), notes);
   return { source, files, missing, notes };
+}
+
+/**
+ * What was handed in but not used, for the student: each file whose name is
+ * a missing student file's but for case or a prefix or suffix ("Uvmcopy.ts",
+ * "my_cow.ts"), with a "did you mean"; and with an LMS's flat files, every
+ * other file handed in (a whole folder or archive has too many to name).
+ */
+function unusedNotes(
+  source: SubmissionSource,
+  listing: Listing,
+  missing: readonly string[],
+  files: readonly StudentFile[],
+): string[] {
+  const used = new Set(files.map((f) => f.foundAt));
+  const flat = new Set((source.members ?? []).filter((m) => m.kind === "file").map((m) => m.as));
+  const notes: string[] = [];
+  for (const p of listing.paths) {
+    if (used.has(p)) continue;
+    const meant = missing.find((want) => nearMiss(p.slice(p.lastIndexOf("/") + 1), path.basename(want)));
+    if (meant !== undefined)
+      notes.push(`"${p}" was handed in but not used: did you mean ${meant}? Names must match exactly, case included.`);
+    else if (flat.has(p)) notes.push(`"${p}" was handed in but not used: it is not one of the lab's files.`);
+  }
+  return notes;
+}
+
+// Whether `name` differs from the file name `want` only by case, or by something before or after its name.
+function nearMiss(name: string, want: string): boolean {
+  const a = name.toLowerCase();
+  const b = want.toLowerCase();
+  if (a === b) return name !== want;
+  const stem = b.replace(/\.[^.]+$/, "");
+  const ext = b.slice(stem.length);
+  return a.endsWith(ext) && a.slice(0, a.length - ext.length).includes(stem);
 }
 
 /** How a submission is named in its messages: its folder or archive, or its one member. */
