@@ -28,7 +28,7 @@ import {
   lineOf,
   targetsOf,
 } from "../test-support/corpus";
-import { HOSTILE_CASES, Targets } from "../test-support/hostile";
+import { COPIES_ALWAYS, HOSTILE_CASES, TRACE_ENTRY, TRACE_LINE, Targets } from "../test-support/hostile";
 import { ROOT, STUDENT_FILES, labUnderTest, readJson, scratch } from "../test-support/fixtures";
 
 jest.setTimeout(600_000);
@@ -553,6 +553,29 @@ describe("hostile code: it earns nothing, changes nothing, reads nothing, and co
     expect(lost("has-type-error")).toEqual([]);
   });
 
+  // every unit (test, threshold scenario) starts from a fresh state of the student's code
+  test("code that knows it is measured (by a flag part C's tests left) scores no more on thresholds than the same mistake", () => {
+    const thresholds = (id: string) => result(id).items.filter((i) => i.kind === "threshold");
+    const points = (id: string) => thresholds(id).reduce((n, i) => n + i.score, 0);
+    // what the mistake costs when nothing hides it
+    expect(
+      thresholds(COPIES_ALWAYS)
+        .filter((i) => !i.passed)
+        .map((i) => i.id),
+    ).toEqual(["T5", "T6"]);
+    expect(result("knows-when-measured").flags ?? []).toEqual([]);
+    expect(points("knows-when-measured")).toBeLessThanOrEqual(points(COPIES_ALWAYS));
+  });
+
+  test("what the code saw in the hidden tests, kept in a global, is not in what a later visible test printed", () => {
+    const id = "leaks-hidden-trace";
+    for (const file of ["report.md", "results.json"]) {
+      const text = readFileSync(path.join(out, id, file), "utf8");
+      expect({ file, printed: text.includes(TRACE_LINE) }).toEqual({ file, printed: true }); // C1 shows what it printed
+      expect({ file, leaked: text.includes(TRACE_ENTRY) }).toEqual({ file, leaked: false });
+    }
+  });
+
   test("every hostile submission of hostile.ts is held to one of the outcomes above", () => {
     const held = new Set([
       "replaces-error",
@@ -568,6 +591,8 @@ describe("hostile code: it earns nothing, changes nothing, reads nothing, and co
       "reads-env",
       "reads-files",
       "forges-score",
+      "knows-when-measured",
+      "leaks-hidden-trace",
     ]);
     expect(Object.keys(HOSTILE_CASES).sort()).toEqual([...held].sort());
   });

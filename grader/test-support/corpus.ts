@@ -11,7 +11,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { makeTar, makeTarGz, makeZip } from "./archives";
 import { ROOT, STUDENT_FILES } from "./fixtures";
-import { HOSTILE_CASES, Targets } from "./hostile";
+import { COPIES_ALWAYS, HOSTILE_CASES, Targets } from "./hostile";
 
 export const REFERENCE = path.join(ROOT, "examples", "submissions", "reference");
 export const STARTER = path.join(ROOT, "examples", "submissions", "starter");
@@ -292,6 +292,10 @@ export function buildCorpus(klass: string, tmp: string, targets: Targets): void 
   cpSync(REFERENCE, path.join(klass, "grader-bug"), { recursive: true }); // the test makes scoring it fail
   cpSync(REFERENCE, path.join(klass, VICTIM), { recursive: true });
   cpSync(STARTER, path.join(klass, "starter"), { recursive: true }); // what every forged score is held to
+  // what the hostile cases made from it are held to
+  cpSync(path.join(ROOT, "examples", "submissions", COPIES_ALWAYS), path.join(klass, COPIES_ALWAYS), {
+    recursive: true,
+  });
 
   // archives and files
   const write = (name: string, bytes: Buffer): void => writeFileSync(path.join(klass, name), bytes);
@@ -342,7 +346,7 @@ export function buildCorpus(klass: string, tmp: string, targets: Targets): void 
 
   // hostile code
   for (const [id, c] of Object.entries(HOSTILE_CASES)) {
-    const from = c.from === "starter" ? STARTER : REFERENCE;
+    const from = path.join(ROOT, "examples", "submissions", c.from);
     const replace = Object.fromEntries(
       Object.entries(c.files).map(([f, make]) => [f, make(referenceText(f, from), id, targets)]),
     );

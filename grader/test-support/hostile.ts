@@ -19,8 +19,12 @@ export type { Targets } from "./_attacks";
 
 /** A hostile submission: what it is made from, and its files that differ from that. */
 export interface HostileCase {
-  /** The starter's stubs (it must score what they score) or the reference (it must get full marks). */
-  readonly from: "starter" | "reference";
+  /**
+   * The example submission it is made from (examples/submissions/): the
+   * starter's stubs (it must score what they score), the reference (it must
+   * get full marks), or an example with a mistake (it must score no more).
+   */
+  readonly from: "starter" | "reference" | typeof COPIES_ALWAYS;
   /** Its files, by path, made from `base` (the text of the same file in `from`). */
   readonly files: Readonly<Record<string, (base: string, id: string, t: Targets) => string>>;
 }
@@ -28,6 +32,31 @@ export interface HostileCase {
 const COW = "src/kernel/cow.ts";
 const UVMCOPY = "src/kernel/uvmcopy.ts";
 const UVMFREE = "src/kernel/uvmfree.ts";
+
+/** The example whose cowfault() copies even a frame's last reference: it loses thresholds T5 and T6. */
+export const COPIES_ALWAYS = "copies-even-when-last-reference";
+
+/** What the trace-leaking submission prints of each cowfault() call it saw, and the line it prints them on. */
+export const TRACE_ENTRY = "hidden-trace-entry";
+export const TRACE_LINE = "cowfault calls seen before this test:";
+
+/** `base` with `code` put at the start of its function's body (after "// BEGIN SOLUTION"). */
+function atBodyStart(code: string): (base: string) => string {
+  return (base) => {
+    const at = base.indexOf("// BEGIN SOLUTION\n");
+    if (at < 0) throw new Error('hostile: the file has no "// BEGIN SOLUTION" line');
+    const end = at + "// BEGIN SOLUTION\n".length;
+    return base.slice(0, end) + code.replace(/^/gm, "  ") + "\n" + base.slice(end);
+  };
+}
+
+/** `base` with `text` replaced by `by`; throws when `text` is not in it (the example changed). */
+function replacing(text: string, by: string): (base: string) => string {
+  return (base) => {
+    if (!base.includes(text)) throw new Error(`hostile: no ${JSON.stringify(text)} in the file`);
+    return base.replace(text, by);
+  };
+}
 
 /** The file `base` with the attack's kit and `attack`. */
 const attacked =
@@ -106,4 +135,36 @@ export const HOSTILE_CASES: Readonly<Record<string, HostileCase>> = {
   "reads-env": payloadCase(PAYLOADS.readsEnv),
   "reads-files": payloadCase(PAYLOADS.readsFiles),
   "forges-score": payloadCase(PAYLOADS.forgesScore, `${PRINTED_RESULTS}\n`),
+  // state carried from one unit to the next, from an example with a mistake and from the reference:
+  // uvmfree() runs only in part C's tests, which run before the thresholds, so a flag it leaves tells
+  // cowfault() that it is being measured, and then it reuses a frame's last reference as it should
+  "knows-when-measured": {
+    from: COPIES_ALWAYS,
+    files: {
+      [UVMFREE]: atBodyStart("(Math as any).__measured = true; // part C's tests ran: the thresholds come next"),
+      [COW]: replacing(
+        "  // always copies, even when this mapping holds the frame's last reference\n  {",
+        "  if ((Math as any).__measured === true && krefcnt(pa) === 1) {\n    writePte(ptep, PA2PTE(pa) | flags);\n  } else {",
+      ),
+    },
+  },
+  // cowfault() keeps what it sees in every unit (the hidden tests' included); the first uvmfree() call
+  // (in visible test C1) prints it, for "Your code printed:", and fails
+  "leaks-hidden-trace": {
+    from: "reference",
+    files: {
+      [COW]: atBodyStart(
+        `(Math as any).__trace = ((Math as any).__trace ?? "") + \`${TRACE_ENTRY} va=\${va} asid=\${asid};\`;`,
+      ),
+      [UVMFREE]: atBodyStart(
+        [
+          "if ((Math as any).__printed !== true) {",
+          "  (Math as any).__printed = true;",
+          `  console.log("${TRACE_LINE} " + ((Math as any).__trace ?? "none"));`,
+          '  throw new Error("printed what it saw");',
+          "}",
+        ].join("\n"),
+      ),
+    },
+  },
 };
