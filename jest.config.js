@@ -6,6 +6,9 @@ const ts = ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json", diagnostics: false
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: ["default", "<rootDir>/.ci/jest-summary.js"],
+  // two test files at a time even on two cores (Jest's default there is one): most of the kit's
+  // tests wait on child processes, and none depends on the machine's speed
+  maxWorkers: 2,
   // one folder per run for the batches several test files share (grader/test-support/shared-batch.ts)
   globalSetup: "<rootDir>/grader/test-support/run-folder.js",
   globalTeardown: "<rootDir>/grader/test-support/run-folder-teardown.js",
