@@ -14,9 +14,9 @@
 //   devices and unsafe names are refused. Each of these is said.
 
 import { GradescopeSubmitter } from "./_gradescope-metadata";
-import { GRADESCOPE_METADATA, LmsEntry, canvasFileName, gradescopeEntry, gradescopeFolder, lmsEntry } from "./_lms";
+import { GRADESCOPE_METADATA, LmsEntry, canvasFile, gradescopeEntry, gradescopeFolder, lmsEntry } from "./_lms";
 import { archiveKind, idOf, isHidden, safeId, unreadableFormat } from "./_names";
-import { LmsName, SkipReason, SubmissionKind } from "./model";
+import { LmsName, SkipReason, SubmissionKind, Superseded } from "./model";
 
 /** One entry of a class, as listed (by _class-listing.ts). */
 export interface ClassItem {
@@ -44,6 +44,8 @@ export interface Group {
   readonly id: string;
   readonly student?: LmsName;
   readonly members: readonly GroupMember[];
+  /** Entries of the student's left out for later ones (Canvas), by the items' names. */
+  readonly superseded?: readonly Superseded[];
 }
 
 /** Each entry's fate, in the order of the items. */
@@ -79,7 +81,7 @@ export function planClass(items: readonly ClassItem[], context: ClassContext): C
     if (entry === null) fates.set(item, genericFate(item));
     else lms.set(entry.key, [...(lms.get(entry.key) ?? []), { entry, item }]);
   }
-  for (const entries of lms.values()) for (const f of studentFates(entries, context)) fates.set(f.item, f);
+  for (const entries of lms.values()) for (const f of studentFates(entries, context, warnings)) fates.set(f.item, f);
   for (const folder of context.gradescope?.keys() ?? [])
     if (!items.some((i) => i.name === folder))
       warnings.push(`Gradescope's ${GRADESCOPE_METADATA} names "${folder}", which is not here: it is not graded.`);
@@ -127,30 +129,79 @@ export function skipReasonOfFile(name: string): SkipReason {
   return format === null ? { kind: "not-a-submission" } : { kind: "unknown-format", format };
 }
 
+type Listed = { entry: LmsEntry; item: ClassItem };
+
 // One student's entries, as an LMS names them: one submission when any of them can be graded.
-function studentFates(entries: readonly { entry: LmsEntry; item: ClassItem }[], context: ClassContext): Fate[] {
-  const siblings = new Set(entries.map((e) => e.entry.file));
+function studentFates(entries: readonly Listed[], context: ClassContext, warnings: string[]): Fate[] {
+  const left = canvasLeftOut(entries, context.studentNames, warnings);
   const members = entries
-    .filter(({ item }) => !item.empty)
-    .map(({ entry, item }) => memberOf(entry, item, context.studentNames, siblings));
+    .filter(({ item }) => !item.empty && !left.has(item))
+    .map(({ entry, item }) => memberOf(entry, item, context.studentNames));
   const gradable = members.some((m) => m.kind !== "file" || context.studentNames.has(m.as));
   const empty: SkipReason = { kind: "empty" };
   if (!gradable) return entries.map(({ item }) => ({ item, reason: item.empty ? empty : skipReasonOfFile(item.name) }));
   const first = entries[0]!.entry;
-  const group: Group = { id: safeId(first.id), student: first.student, members };
-  return entries.map(({ item }) => (item.empty ? { item, reason: empty } : { item, group }));
+  const superseded = [...left.values()];
+  const group: Group = {
+    id: safeId(first.id),
+    student: first.student,
+    members,
+    ...(superseded.length > 0 ? { superseded } : {}),
+  };
+  return entries.map(({ item }): Fate => {
+    if (item.empty) return { item, reason: empty };
+    const s = left.get(item);
+    return s === undefined ? { item, group } : { item, reason: { kind: "superseded", by: s.by, why: s.why } };
+  });
+}
+
+/**
+ * Canvas's rules for a student's flat files: only the newest submission (the
+ * highest submission id) counts, told in a warning when there are several;
+ * in it, of a lab file handed in again ("cow.ts", "cow-1.ts", "cow-2.ts"),
+ * the highest number. The entries left out, each with the one used instead.
+ */
+function canvasLeftOut(
+  entries: readonly Listed[],
+  studentNames: ReadonlySet<string>,
+  warnings: string[],
+): Map<ClassItem, Superseded> {
+  const left = new Map<ClassItem, Superseded>();
+  const canvas = entries.filter((e) => e.entry.student.layout === "canvas" && e.entry.submission !== undefined);
+  if (canvas.length === 0) return left;
+  const newest = Math.max(...canvas.map((e) => e.entry.submission!));
+  const latest = canvas.filter((e) => e.entry.submission === newest);
+  const byName = new Map<string, { e: Listed; again: number }[]>();
+  for (const e of latest) {
+    const { name, again } = canvasFile(e.entry.file, studentNames);
+    if (studentNames.has(name)) byName.set(name, [...(byName.get(name) ?? []), { e, again }]);
+  }
+  for (const versions of byName.values()) {
+    const last = versions.reduce((a, b) => (b.again > a.again ? b : a));
+    for (const v of versions)
+      if (v !== last) left.set(v.e.item, { entry: v.e.item.name, by: last.e.item.name, why: "resubmitted" });
+  }
+  const older = canvas.filter((e) => e.entry.submission !== newest);
+  for (const e of older) {
+    const same = byName.get(canvasFile(e.entry.file, studentNames).name);
+    const by = same?.reduce((a, b) => (b.again > a.again ? b : a)).e.item ?? latest[0]!.item;
+    left.set(e.item, { entry: e.item.name, by: by.name, why: "later-submission" });
+  }
+  if (older.length > 0) {
+    const ids = [...new Set(canvas.map((e) => e.entry.submission!))].sort((a, b) => a - b);
+    warnings.push(
+      `Canvas's download holds ${ids.length} submissions of ${canvas[0]!.entry.student.name} (ids ${ids.join(", ")}): ` +
+        `graded the newest, ${newest} (a higher id is later); not graded: ${older.map((e) => `"${e.item.name}"`).join(", ")}.`,
+    );
+  }
+  return left;
 }
 
 // A student's entry as part of their submission: a folder, an archive, or a file under its own name.
-function memberOf(
-  entry: LmsEntry,
-  item: ClassItem,
-  studentNames: ReadonlySet<string>,
-  siblings: ReadonlySet<string>,
-): GroupMember {
+function memberOf(entry: LmsEntry, item: ClassItem, studentNames: ReadonlySet<string>): GroupMember {
   if (item.type === "folder") return { item, kind: "folder", as: entry.file === "" ? item.name : entry.file };
   const kind = archiveKind(item.name);
   if (kind !== null) return { item, kind, as: entry.file };
-  const as = entry.student.layout === "canvas" ? canvasFileName(entry.file, studentNames, siblings) : entry.file;
+  const as = entry.student.layout === "canvas" ? canvasFile(entry.file, studentNames).name : entry.file;
   return { item, kind: "file", as };
 }

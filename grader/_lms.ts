@@ -31,6 +31,8 @@ export interface LmsEntry {
   readonly student: LmsName;
   /** A flat file's name as the student handed it in ("cow.ts"); "" for a folder. */
   readonly file: string;
+  /** Canvas's submission id: a later submission has a higher one. */
+  readonly submission?: number;
 }
 
 /** Whether a folder's name is a Gradescope submission's ("submission_231506478"). */
@@ -62,17 +64,17 @@ export function lmsEntry(name: string): LmsEntry | null {
   const key = `${c[1]!}_${c[3]!}`;
   const student: LmsName =
     c[2] === undefined ? { layout: "canvas", name: c[1]! } : { layout: "canvas", name: c[1]!, late: true };
-  return { key, id: key, student, file: c[5]! };
+  return { key, id: key, student, file: c[5]!, submission: Number(c[4]!) };
 }
 
 /**
- * The name Canvas's file stands for: "cow-1.ts" (submitted a second time)
- * is "cow.ts" when that is one of the lab's file names and the student has
- * no "cow.ts" beside it.
+ * Canvas's name for a file handed in again: "cow-1.ts" is "cow.ts" handed
+ * in a second time (Canvas adds -1, -2, ...; the highest is the last), when
+ * "cow.ts" is one of the lab's file names. A file handed in once is `again` 0.
  */
-export function canvasFileName(file: string, studentNames: ReadonlySet<string>, siblings: ReadonlySet<string>): string {
-  const m = /^(.*)-\d+(\.[^.]+)$/.exec(file);
-  if (m === null) return file;
-  const original = `${m[1]!}${m[2]!}`;
-  return studentNames.has(original) && !siblings.has(original) ? original : file;
+export function canvasFile(file: string, studentNames: ReadonlySet<string>): { name: string; again: number } {
+  const m = /^(.*)-(\d+)(\.[^.]+)$/.exec(file);
+  if (m === null) return { name: file, again: 0 };
+  const original = `${m[1]!}${m[3]!}`;
+  return studentNames.has(original) ? { name: original, again: Number(m[2]!) } : { name: file, again: 0 };
 }

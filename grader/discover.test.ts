@@ -196,6 +196,45 @@ describe("an LMS's bulk download, as it comes, grades each student under their o
     ]);
   });
 
+  test("Canvas: the last of a file handed in again, and the newest submission id, are graded; the rest told", async () => {
+    const dir = path.join(work, "canvas-again");
+    const flat = (student: string, prefix: string, names: readonly string[]): Record<string, string> =>
+      Object.fromEntries(names.map((n) => [`${prefix}${n}`, `// ${student}: ${n}\n`]));
+    writeFiles(dir, {
+      ...flat("old", "kimmy_777_888_", ["cow.ts"]),
+      ...flat("kimmy", "kimmy_777_888_", ["cow-1.ts", "uvmcopy.ts", "uvmfree.ts"]),
+      ...flat("old", "twiceted_90123_11111_", ["cow.ts", "uvmcopy.ts", "uvmfree.ts"]),
+      ...flat("ted", "twiceted_90123_22222_", ["cow.ts", "uvmcopy.ts", "uvmfree.ts"]),
+    });
+    const found = await discover([dir]);
+    expect(await whose(found.sources)).toEqual([
+      ["kimmy_777", "kimmy"],
+      ["twiceted_90123", "ted"],
+    ]);
+    const kimmy = await readSubmission(found.sources[0]!, STUDENT_FILES);
+    expect(kimmy.notes).toEqual([
+      '"kimmy_777_888_cow.ts" was not graded: you handed this file in again, and the last one, "kimmy_777_888_cow-1.ts", was graded instead.',
+    ]);
+    const ted = await readSubmission(found.sources[1]!, STUDENT_FILES);
+    expect(ted.notes).toEqual(
+      ["cow.ts", "uvmcopy.ts", "uvmfree.ts"].map(
+        (f) =>
+          `"twiceted_90123_11111_${f}" was not graded: it is from an earlier submission of yours; your latest, with "twiceted_90123_22222_${f}", was graded instead.`,
+      ),
+    );
+    const text = found.entries.map((e) => entryText(e));
+    expect(text).toContain(
+      `${dir}/kimmy_777_888_cow.ts: not graded: the student handed this file in again (Canvas adds -1, -2, ... to a file handed in again; the highest is the last): "kimmy_777_888_cow-1.ts" is graded instead`,
+    );
+    expect(text).toContain(`${dir}/kimmy_777_888_cow-1.ts: graded as kimmy_777 (kimmy, as Canvas names them)`);
+    expect(text).toContain(
+      `${dir}/twiceted_90123_11111_cow.ts: not graded: the student made a later submission (a higher submission id in Canvas's file names): "twiceted_90123_22222_cow.ts" is graded instead`,
+    );
+    expect(found.warnings).toEqual([
+      `Canvas's download holds 2 submissions of twiceted (ids 11111, 22222): graded the newest, 22222 (a higher id is later); not graded: "twiceted_90123_11111_cow.ts", "twiceted_90123_11111_uvmcopy.ts", "twiceted_90123_11111_uvmfree.ts".`,
+    ]);
+  });
+
   test("Moodle's folders per participant, and its flat files", async () => {
     const dir = path.join(work, "moodle");
     const { ids } = moodleDownload(dir);

@@ -268,7 +268,10 @@ function foundOf(group: Group, listing: ClassListing, entries: readonly string[]
       : "files";
   const newest = members.reduce((n, m) => Math.max(n, m.item.newest), 0);
   const candidate: Candidate = { id: group.id, entries, newest, shape };
-  return group.student === undefined ? { candidate, source } : { candidate, source, student: group.student };
+  const told = group.superseded === undefined ? source : { ...source, superseded: group.superseded };
+  return group.student === undefined
+    ? { candidate, source: told }
+    : { candidate, source: told, student: group.student };
 }
 
 // --- is a folder or a zip one submission? ----------------------------------------------

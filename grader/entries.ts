@@ -2,7 +2,7 @@
 // class folder: written once here, for the command's output, summary.html
 // and the summary page's view model.
 
-import { ClassEntry, LmsLayout, SkipReason } from "./model";
+import { ClassEntry, LmsLayout, SkipReason, SupersededWhy } from "./model";
 
 const LMS: Readonly<Record<LmsLayout, string>> = { gradescope: "Gradescope", canvas: "Canvas", moodle: "Moodle" };
 
@@ -20,6 +20,13 @@ export function entryOutcome(e: ClassEntry): string {
       : ` (${e.student.name}${e.student.late === true ? ", late" : ""}, as ${LMS[e.student.layout]} names them)`;
   const same = e.sameIdAs === undefined ? "" : `; another entry is graded as ${e.sameIdAs} (--on-duplicate both)`;
   return `graded as ${e.id}${who}${same}`;
+}
+
+/** Why Canvas's entry gave way to another, in words. */
+export function supersededText(why: SupersededWhy): string {
+  return why === "resubmitted"
+    ? "the student handed this file in again (Canvas adds -1, -2, ... to a file handed in again; the highest is the last)"
+    : "the student made a later submission (a higher submission id in Canvas's file names)";
 }
 
 /** Why an entry is not graded, in words. */
@@ -41,5 +48,7 @@ export function skipText(r: SkipReason, entry: string): string {
       return `it ${r.reason}`;
     case "duplicate":
       return `another entry gives the same id "${r.id}", and --on-duplicate ${r.rule} grades "${r.kept}"`;
+    case "superseded":
+      return `${supersededText(r.why)}: "${r.by}" is graded instead`;
   }
 }

@@ -58,7 +58,7 @@ export async function readSubmission(
   }
   const files: StudentFile[] = [];
   const missing: string[] = [];
-  const notes: string[] = refusalNotes(listing, shown, source.kind);
+  const notes: string[] = [...refusalNotes(listing, shown, source.kind), ...supersededNotes(source)];
   if (listing.oversize !== undefined) notes.push(oversizeNote(listing.oversize, shown));
   if (listing.paths.length === 0 && listing.refused.length === 0)
     return unreadable(source.kind === "folder" ? "the folder is empty" : "the archive is empty");
@@ -89,6 +89,15 @@ export async function readSubmission(
   notes.push(...unusedNotes(source, listing, missing, files));
   if (files.length === 0) return unreadable(noStudentFile(listing, studentFiles), notes);
   return { source, files, missing, notes };
+}
+
+// Each of the student's files left out for a later one (Canvas), and the one graded instead.
+function supersededNotes(source: SubmissionSource): string[] {
+  return (source.superseded ?? []).map((s) =>
+    s.why === "resubmitted"
+      ? `"${s.entry}" was not graded: you handed this file in again, and the last one, "${s.by}", was graded instead.`
+      : `"${s.entry}" was not graded: it is from an earlier submission of yours; your latest, with "${s.by}", was graded instead.`,
+  );
 }
 
 /**

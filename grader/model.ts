@@ -128,6 +128,8 @@ export interface SubmissionSource {
    * a folder or an archive inside a class .zip); absent: all of `path`.
    */
   readonly members?: readonly SubmissionMember[];
+  /** The student's entries left out for a later one (Canvas's resubmissions), told to the student. */
+  readonly superseded?: readonly Superseded[];
 }
 
 /** One entry of a class folder or class .zip that is part of a submission. */
@@ -168,7 +170,19 @@ export type SkipReason =
   /** A link, a device, a name that is not UTF-8 or that leaves the archive ("is a symbolic link ..."). */
   | { readonly kind: "refused"; readonly reason: string }
   /** Another entry gives the same id and was graded instead, under --on-duplicate `rule`. */
-  | { readonly kind: "duplicate"; readonly id: string; readonly kept: string; readonly rule: DuplicateRule };
+  | { readonly kind: "duplicate"; readonly id: string; readonly kept: string; readonly rule: DuplicateRule }
+  /** Canvas: the student handed this file in again ("cow-1.ts"), or made a later submission; `by` was used. */
+  | { readonly kind: "superseded"; readonly by: string; readonly why: SupersededWhy };
+
+/** Why Canvas's entry gave way to another: a file handed in again, or a later submission (a higher id). */
+export type SupersededWhy = "resubmitted" | "later-submission";
+
+/** A flat file of a student's that was not used, and the entry used in its place. */
+export interface Superseded {
+  readonly entry: string;
+  readonly by: string;
+  readonly why: SupersededWhy;
+}
 
 /** The student's name as an LMS gives it. */
 export interface LmsName {
