@@ -173,3 +173,13 @@ test("a syntax error in one of the three files is called one, names file:line, s
     "Tests: 0 passed, 0 failed, 0 waiting on a function not written yet, 3 test files could not run, of 0, 1 syntax error, 0 type errors.",
   );
 }, 120_000);
+
+test("a COW copy that keeps the old frame's reference: the reuse test says the count it saw and why, not 'one reference left'", async () => {
+  const r = await npmTest(submission(path.join(EXAMPLES, "cow-copy-leaks-old-frame")), ["partB"]);
+  const reuse = allTests(r).find((t) => t.title.startsWith("once the other sharer has its own copy"))!;
+  expect(reuse.status).toBe("failed");
+  const message = messageOf(reuse.failureMessages.join("\n"));
+  expect(message).not.toContain("had one reference left");
+  expect(message).toMatch(/Frame \d+ had 2 references when the parent wrote, though only the parent still maps it: /);
+  expect(message).toContain("cowfault() should kfree() it after copying");
+}, 120_000);
