@@ -183,3 +183,18 @@ test("a COW copy that keeps the old frame's reference: the reuse test says the c
   expect(message).toMatch(/Frame \d+ had 2 references when the parent wrote, though only the parent still maps it: /);
   expect(message).toContain("cowfault() should kfree() it after copying");
 }, 120_000);
+
+test("a kernel loop that never ends is stopped locally at the grader's step budget, from tests/engine/grading.json", async () => {
+  const files = submission(path.join(EXAMPLES, "reference"));
+  const rel = "src/kernel/cow.ts";
+  const body = "export function cowfault(pagetable: Pagetable, va: number, asid: number): CowResult {";
+  expect(files.get(rel)!).toContain(body);
+  files.set(rel, files.get(rel)!.replace(body, `${body}\n  for (;;) walk(pagetable, va, false);`));
+  const r = await npmTest(files, ["partB", "-t", "a write by the parent changes only"]);
+  const grading = JSON.parse(readFileSync(path.join(lab.starter, "tests", "engine", "grading.json"), "utf8")) as {
+    stepBudget: number;
+  };
+  const budgets = [...r.printed.matchAll(/budget of ([\d,]+) steps/g)].map((m) => Number(m[1]!.replace(/,/g, "")));
+  expect(budgets.length).toBeGreaterThan(0);
+  expect(new Set(budgets)).toEqual(new Set([grading.stepBudget]));
+}, 120_000);

@@ -4,6 +4,7 @@
 // happened during it (its faults, from the kernel's trace) so that a
 // matcher can say why it failed.
 
+import path from "node:path";
 import { Counters, Machine } from "../../src/hw/machine";
 import { PGSIZE, PTE2PA, PTE_V } from "../../src/hw/riscv";
 import {
@@ -20,14 +21,22 @@ import {
   traceEvents,
 } from "../../src/kernel/index";
 
+import { loadGrading } from "../engine/_grading";
+
 export { fork, exec, exit, wait, sbrk, audit, krefcnt, mappings } from "../../src/kernel/index";
+
+/** The grader's step budget for one test (tests/engine/grading.json): a local run stops a loop where the grader does. */
+const STEP_BUDGET = loadGrading(path.join(__dirname, "..", "..")).stepBudget;
 
 /** The machine the current test booted. */
 export let machine: Machine;
 
-/** Boots a fresh machine and kernel (default: 32768 frames, 64 TLB entries), recording the kernel's trace. */
+/**
+ * Boots a fresh machine and kernel (default: 32768 frames, 64 TLB entries, the grader's step
+ * budget), recording the kernel's trace.
+ */
 export function bootMachine(options: BootOptions = {}): Machine {
-  machine = boot({ ...options, trace: true });
+  machine = boot({ ...options, stepBudget: options.stepBudget ?? STEP_BUDGET, trace: true });
   return machine;
 }
 
