@@ -225,6 +225,18 @@ describe("PhysicalMemory: errors", () => {
     }
   });
 
+  test("an address taken from a PTE of a freed frame (all junk) says the page table was read after it was freed", () => {
+    const { memory } = counted(4);
+    memory.junkFrame(0x1000);
+    const pte = memory.read32(0x1000);
+    const pa = Math.floor(pte / 1024) * PGSIZE; // PTE2PA
+    expect(thrown(() => memory.read32(pa + 8)).message).toBe(
+      "Physical address 0x1adada008 is outside physical memory (4 frames end at 0x4000): it comes from a PTE " +
+        "that holds 0x6b6b6b6b, the junk a freed frame is filled with: was this page table freed before it was read?",
+    );
+    expect(thrown(() => memory.read32(0x5000)).message).not.toContain("junk");
+  });
+
   test("a negative physical address throws PhysicalAccessError", () => {
     const { memory } = counted(1);
     expect(thrown(() => memory.read32(-4))).toBeInstanceOf(PhysicalAccessError);

@@ -7,7 +7,7 @@
 // Storage: a frame either has no backing (and reads as all 0x00 or all
 // JUNK) or owns a 4 KiB slot in one of the slabs. Slots are recycled.
 
-import { PGSIZE, PGSHIFT } from "./riscv";
+import { PGSIZE, PGSHIFT, PTE2PA } from "./riscv";
 
 /** The byte a freed frame reads as, so that a use after free shows. */
 export const JUNK = 0x6b;
@@ -17,12 +17,23 @@ const NO_SLOT = -1;
 const FILL_ZERO = 0;
 const FILL_JUNK = 1;
 
-/** Thrown when something touches a physical address past the end of memory. */
+/** A PTE read from a freed frame: four JUNK bytes. */
+const JUNK_PTE = JUNK * 0x01010101;
+
+/**
+ * Thrown when something touches a physical address past the end of memory. An address in the
+ * page a JUNK PTE points to came from a page table read after it was freed: the message says so.
+ */
 export class PhysicalAccessError extends Error {
   constructor(pa: number, frames: number) {
+    const fromJunk = Math.floor(pa / PGSIZE) * PGSIZE === PTE2PA(JUNK_PTE);
     super(
       `Physical address 0x${pa.toString(16)} is outside physical memory ` +
-        `(${frames} frames end at 0x${(frames * PGSIZE).toString(16)})`,
+        `(${frames} frames end at 0x${(frames * PGSIZE).toString(16)})` +
+        (fromJunk
+          ? `: it comes from a PTE that holds 0x${JUNK_PTE.toString(16)}, the junk a freed frame is filled with: ` +
+            "was this page table freed before it was read?"
+          : ""),
     );
     this.name = "PhysicalAccessError";
   }
