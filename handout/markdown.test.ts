@@ -26,3 +26,10 @@ test("raw HTML blocks pass through, and tables and lists are rendered", () => {
   expect(r.html).toContain('<td align="right">2</td>');
   expect(r.html).toContain("<li>x</li>");
 });
+
+test("each table is in a box of its own, which scrolls sideways when the table is wider than a phone", () => {
+  const r = renderMarkdown("| part | file |\n| --- | --- |\n| A | uvmcopy.ts |\n\ntext\n\n| x |\n| --- |\n| 1 |\n");
+  const boxes = r.html.match(/<div class="table">\s*<table>[\s\S]*?<\/table>\s*<\/div>/g) ?? [];
+  expect(boxes.length).toBe(2);
+  expect(r.html.match(/<table>/g)?.length).toBe(2);
+});

@@ -1,8 +1,9 @@
 // Markdown to HTML for the handout (GitHub's dialect, through marked):
 // every heading gets an id made from its words, so the table of contents
-// and cross-references can link to it, and the headings are returned too.
+// and cross-references can link to it, and the headings are returned too;
+// every table sits in a box of its own that scrolls sideways on a phone.
 
-import { Marked, Tokens } from "marked";
+import { Marked, Renderer, Tokens } from "marked";
 
 /** A heading of the rendered document. */
 export interface Heading {
@@ -31,6 +32,10 @@ export function renderMarkdown(markdown: string): RenderedMarkdown {
         const id = uniqueSlug(text, used);
         headings.push({ depth: token.depth, text, id });
         return `<h${token.depth} id="${id}">${inner}</h${token.depth}>\n`;
+      },
+      // the handout's style lets a .table box scroll, so a wide table never widens the page
+      table(this: Renderer, token: Tokens.Table): string {
+        return `<div class="table">\n${Renderer.prototype.table.call(this, token)}</div>\n`;
       },
     },
   });

@@ -1,12 +1,15 @@
 // The handout's PDF, printed by headless Chromium and read back with
-// poppler's pdftotext and pdfinfo. Without a browser or poppler-utils the
-// tests skip with a note, unless OSLAB_REQUIRE_BROWSER=1 (as on CI).
+// poppler's pdftotext and pdfinfo; and its HTML on a phone, in the same
+// browser. Without a browser or poppler-utils the tests skip with a note,
+// unless OSLAB_REQUIRE_BROWSER=1 (as on CI).
 
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { browserForTests } from "../grader/report/_browser";
+import { pathToFileURL } from "node:url";
+import { browserForTests, launchBrowser } from "../grader/report/_browser";
+import { measureLayout } from "../grader/report/_layout";
 import { writeHandout } from "./handout";
 import { FIXTURE, SECTIONS } from "./test-support/sections";
 
@@ -69,6 +72,30 @@ const poppler = chrome !== null && popplerForTests("the handout's PDF tests");
     expect(text).toContain(`page 1 of ${pages}`);
     expect(text).toContain(`page ${pages} of ${pages}`);
   });
+});
+
+(chrome !== null ? describe : describe.skip)("the handout on a phone (390 by 844)", () => {
+  let dir: string;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is no wider than the phone: every table scrolls in a box of its own", async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "oslab-handout-phone-"));
+    const files = await writeHandout({ lab: "cow", out: dir, rubricDir: FIXTURE });
+    const browser = await launchBrowser({ executable: chrome! });
+    try {
+      const page = await browser.newPage();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(pathToFileURL(files.html).href);
+      // as text: the kit's type check has no DOM types
+      const unboxed = await page.evaluate(
+        `[...document.querySelectorAll("table")].filter((t) => !t.parentElement.classList.contains("table")).length`,
+      );
+      expect(unboxed).toBe(0);
+      expect((await measureLayout(page)).scrollWidth).toBeLessThanOrEqual(390);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
 
 function escape(s: string): string {
