@@ -198,3 +198,21 @@ test("a kernel loop that never ends is stopped locally at the grader's step budg
   expect(budgets.length).toBeGreaterThan(0);
   expect(new Set(budgets)).toEqual(new Set([grading.stepBudget]));
 }, 120_000);
+
+test("a Node-only call that fails many tests in the grader's engine is explained once, listing the tests", async () => {
+  const files = submission(path.join(EXAMPLES, "reference"));
+  const rel = "src/kernel/cow.ts";
+  const body = "export function cowfault(pagetable: Pagetable, va: number, asid: number): CowResult {";
+  files.set(rel, files.get(rel)!.replace(body, `${body}\n  structuredClone(va);`));
+  const r = await npmTest(files, ["partB"]);
+  const failed = allTests(r).filter((t) => t.status === "failed");
+  expect(failed.length).toBeGreaterThan(1);
+  const engine = "The grader runs your files in QuickJS";
+  expect(r.printed.split(engine)).toHaveLength(2); // once
+  expect(r.printed).toContain(
+    `✕ ${failed.length} tests pass in Node and fail in the grader's engine, all for the reason below: they would fail when graded.`,
+  );
+  for (const t of failed) expect(r.printed).toContain(` › ${t.title}\n`);
+  expect(r.printed).toContain("structuredClone (line ");
+  expect(r.printed).toContain(`Failed (${failed.length}):`);
+}, 120_000);

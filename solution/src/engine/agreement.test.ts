@@ -206,7 +206,7 @@ describe("what a student reads when the engine disagrees", () => {
       message: "not a function",
       at: "src/kernel/cow.ts:12:5",
     } as const;
-    const text = explain({
+    const { message: text } = explain({
       call: { file: "src/kernel/cow.ts", fn: "cowfault" },
       fault,
       failure: "TypeError: not a function",
@@ -227,7 +227,7 @@ describe("what a student reads when the engine disagrees", () => {
   });
 
   test("checks that fail with no error from the student's code, in a file with a guarded Node global: that global named", () => {
-    const text = explain({
+    const { message: text } = explain({
       call: null,
       fault: null,
       failure: "expect(received).toBe(expected)",

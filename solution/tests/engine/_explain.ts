@@ -36,8 +36,9 @@ const ENGINE =
   "The grader runs your files in QuickJS, a JavaScript engine without Node's extras, with a budget for each test.";
 
 /** A headline, then a paragraph: the engine, what happened in it and why, and the grader's budgets. */
-export function explain(d: Disagreement): string {
-  return [HEADLINE, "", ENGINE, cause(d), budgets(d.grading)].join("\n");
+export function explain(d: Disagreement): { readonly message: string; readonly paragraph: string } {
+  const paragraph = [ENGINE, cause(d), budgets(d.grading)].join("\n");
+  return { message: `${HEADLINE}\n\n${paragraph}`, paragraph };
 }
 
 function cause(d: Disagreement): string {

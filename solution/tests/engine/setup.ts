@@ -17,10 +17,17 @@ import { runAgain, runHooks } from "./_rerun";
 
 /** A test's failure in the engine, in the words of _explain.ts. */
 export class EngineDisagreement extends Error {
-  constructor(message: string) {
-    super(message);
+  /**
+   * The paragraph after the headline, as data: own and enumerable, so it reaches the reporter
+   * (tests/support/reporter.js), which says a paragraph several tests share once, listing them.
+   */
+  readonly engine: { readonly paragraph: string };
+
+  constructor(words: { readonly message: string; readonly paragraph: string }) {
+    super(words.message);
     this.name = "EngineDisagreement";
-    this.stack = message; // Jest prints the stack: the paragraph, not this file's frames
+    this.engine = { paragraph: words.paragraph };
+    this.stack = words.message; // Jest prints the stack: the paragraph, not this file's frames
   }
 }
 

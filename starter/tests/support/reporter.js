@@ -109,6 +109,7 @@ function consoleLine(root, entry) {
 
 function failures(root, studentFiles, files, typeCheck) {
   const out = [];
+  const inEngine = new Map(); // paragraph -> the tests that failed in the engine for it, in out
   for (const file of files) {
     if (file.execError !== null) {
       const cause = syntaxCause(file, typeCheck);
@@ -121,12 +122,44 @@ function failures(root, studentFiles, files, typeCheck) {
     }
     for (const t of file.results) {
       if (t.status !== "failed" || isWaiting(t)) continue;
+      const paragraph = engineParagraph(t);
+      if (paragraph !== null) {
+        let group = inEngine.get(paragraph);
+        if (group === undefined) {
+          group = { paragraph, tests: [], text: "" };
+          inEngine.set(paragraph, group);
+          out.push(group);
+        }
+        group.tests.push(testName(file, t));
+        group.text = messageOf(t.failureMessages.join("\n")); // what one test alone shows
+        continue;
+      }
       const text = t.failureMessages.join("\n");
       const where = whereFrom(root, studentFiles, text).map((w) => `    at ${w}`);
       out.push([`✕ ${testName(file, t)}`, indent(messageOf(text), 4), ...where].join("\n"));
     }
   }
-  return out.length === 0 ? [] : [`Failed (${out.length}):`, "", out.join("\n\n")];
+  const n = out.reduce((sum, o) => sum + (typeof o === "string" ? 1 : o.tests.length), 0);
+  return out.length === 0 ? [] : [`Failed (${n}):`, "", out.map(engineGroup).join("\n\n")];
+}
+
+// Tests that passed in Node and failed in the grader's engine for one reason: the reason once.
+function engineGroup(o) {
+  if (typeof o === "string") return o;
+  if (o.tests.length === 1) return [`✕ ${o.tests[0]}`, indent(o.text, 4)].join("\n");
+  return [
+    `✕ ${o.tests.length} tests pass in Node and fail in the grader's engine, all for the reason below: they would fail when graded.`,
+    ...o.tests.map((t) => `      ${t}`),
+    indent(o.paragraph, 4),
+  ].join("\n");
+}
+
+// The paragraph of a test's only failure when it failed in the grader's engine (tests/engine/setup.ts), or null.
+function engineParagraph(t) {
+  if (t.failureDetails.length !== 1) return null;
+  const d = t.failureDetails[0];
+  const e = d !== null && typeof d === "object" ? d.engine : undefined;
+  return e !== null && typeof e === "object" && typeof e.paragraph === "string" ? e.paragraph : null;
 }
 
 function waiting(files) {
