@@ -34,10 +34,7 @@ interface StudentRun {
 
 /** `npm test -- ...extra`'s Jest in a copy of the starter with `files` (path → text) written over it. */
 async function npmTest(files: ReadonlyMap<string, string>, extra: readonly string[] = []): Promise<StudentRun> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "oslab-student-run-"));
-  cpSync(lab.starter, dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
-  symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
-  for (const [rel, text] of files) writeFileSync(path.join(dir, rel), text);
+  const dir = starterCopy(files);
   const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts: { test: string } };
   const [, ...testArgs] = pkg.scripts.test.split(/\s+/);
   const jest = path.join(root, "node_modules", "jest", "bin", "jest.js");
@@ -51,6 +48,15 @@ async function npmTest(files: ReadonlyMap<string, string>, extra: readonly strin
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A copy of the starter in a new folder, with the kit's node_modules and `files` written over it. */
+function starterCopy(files: ReadonlyMap<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "oslab-student-run-"));
+  cpSync(lab.starter, dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
+  symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+  for (const [rel, text] of files) writeFileSync(path.join(dir, rel), text);
+  return dir;
 }
 
 /** The three files of a folder that holds a submission. */
@@ -215,4 +221,16 @@ test("a Node-only call that fails many tests in the grader's engine is explained
   for (const t of failed) expect(r.printed).toContain(` › ${t.title}\n`);
   expect(r.printed).toContain("structuredClone (line ");
   expect(r.printed).toContain(`Failed (${failed.length}):`);
+}, 120_000);
+
+test("npm test keeps Jest's cache (and the type check's answer) inside the project, not in a folder the machine shares", async () => {
+  const dir = starterCopy(new Map());
+  try {
+    const jest = path.join(root, "node_modules", "jest", "bin", "jest.js");
+    const r = await run(process.execPath, [jest, "--showConfig"], { cwd: dir, maxBuffer: 64 << 20 });
+    const config = JSON.parse(r.stdout) as { configs: { cacheDirectory: string }[] };
+    expect(config.configs.map((c) => c.cacheDirectory)).toEqual([path.join(dir, "node_modules", ".cache", "jest")]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, 120_000);
