@@ -20,10 +20,9 @@ test("the reference solution gets full marks on every test and threshold", () =>
   const r = batch.results.find((x) => x.id === "reference")!;
   expect(r.items.filter((i) => i.score !== i.maxScore).map((i) => `${i.id}: ${i.detail}`)).toEqual([]);
   expect(r.items.filter((i) => i.kind === "threshold").length).toBeGreaterThan(0);
-  // the one warning of the batch is a picture not drawn: a missing sfence changes nothing a picture shows
-  expect(
-    batch.summary.warnings.filter((w) => !w.startsWith("no-sfence-after-downgrade: no picture for A14: ")),
-  ).toEqual([]);
+  // the reference's own warnings (rubric and suites disagreeing); pictures not drawn, also warned, are report.test.ts's
+  const ids = batch.results.map((x) => `${x.id}: no picture for `);
+  expect(batch.summary.warnings.filter((w) => !ids.some((id) => w.startsWith(id)))).toEqual([]);
 });
 
 test("the untouched starter scores 0 on every test of every part", () => {
